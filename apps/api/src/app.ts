@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from "fastify";
+import { errorDocument, errorObject, JSONAPI_MEDIA_TYPE } from "./jsonapi/document.js";
+import { jsonapiRoutes } from "./jsonapi/routes.js";
+import { oauthRoutes } from "./oauth/routes.js";
+import { requestUrl } from "./http/request-url.js";
+import type { Services } from "./services.js";
+
+export interface BuildAppOptions {
+  services: Services;
+  logger?: FastifyServerOptions["logger"];
+}
+
+/** Never log secrets: the query string can carry them, headers carry tokens and cookies. */
+export const redactedLogPaths = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "res.headers['set-cookie']",
+];
+
+/** Builds the Fastify app without listening, so tests can `inject` or listen on port 0. */
+export async function buildApp({
+  services,
+  logger = false,
+}: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: services.config.trustedProxies ?? false,
+    bodyLimit: 1024 * 1024,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
+    if (status >= 500) request.log.error({ err: error }, "request failed");
+    const detail = status >= 500 ? "An internal error occurred." : error.message;
+    if (request.url.startsWith("/oauth/")) {
+      return reply
+        .code(status)
+        .type("application/json; charset=UTF-8")
+        .send({
+          error: status >= 500 ? "server_error" : "invalid_request",
+          error_description: detail,
+        });
+    }
+    return reply
+      .code(status)
+      .type(JSONAPI_MEDIA_TYPE)
+      .send(errorDocument([errorObject(status, detail, { via: requestUrl(request) })]));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type(JSONAPI_MEDIA_TYPE)
+      .send(
+        errorDocument([
+          errorObject(404, `No route found for "${request.method} ${request.url.split("?")[0]}"`, {
+            via: requestUrl(request),
+          }),
+        ]),
+      ),
+  );
+
+  await app.register(oauthRoutes, { services });
+  await app.register(jsonapiRoutes, { services });
+  return app;
+}

@@ -1,0 +1,96 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import type { TokenRepository } from "../db/tokens.js";
+import { sha256 } from "./hash.js";
+import type { SigningKey } from "./signing-key.js";
+
+/** The body of a successful token response, in simple_oauth's member order and without `scope`. */
+export interface TokenResponse {
+  token_type: "Bearer";
+  expires_in: number;
+  access_token: string;
+  refresh_token?: string;
+}
+
+export interface IssueRequest {
+  clientId: string;
+  uid: number | null;
+  scopes: string[];
+  withRefreshToken: boolean;
+  /** Refresh rotations stay in the family of the token they replace. */
+  family?: string;
+}
+
+export interface TokenIssuerOptions {
+  tokens: TokenRepository;
+  key: SigningKey;
+  issuer: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+}
+
+export type TokenIssuer = ReturnType<typeof createTokenIssuer>;
+
+export function createTokenIssuer(options: TokenIssuerOptions) {
+  const { tokens, key, issuer, accessTokenTtl, refreshTokenTtl } = options;
+
+  return {
+    async issue(request: IssueRequest): Promise<TokenResponse> {
+      const now = Date.now() / 1000;
+      const iat = Math.floor(now);
+      // league/lcobucci write `exp` with microseconds; clients must parse it as a float.
+      const exp = Number((now + accessTokenTtl).toFixed(6));
+      const jti = randomBytes(40).toString("hex");
+      // Opaque like simple_oauth's defuse ciphertexts (hex, `def502` prefix, ~800 characters).
+      const refreshToken = request.withRefreshToken
+        ? `def50200${randomBytes(400).toString("hex")}`
+        : undefined;
+      const family = request.family ?? randomUUID();
+
+      tokens.transaction(() => {
+        const accessId = tokens.insert({
+          kind: "access",
+          valueHash: sha256(jti),
+          family,
+          clientId: request.clientId,
+          uid: request.uid,
+          scopes: request.scopes,
+          expires: Math.ceil(exp),
+        });
+        if (refreshToken) {
+          tokens.insert({
+            kind: "refresh",
+            valueHash: sha256(refreshToken),
+            family,
+            clientId: request.clientId,
+            uid: request.uid,
+            scopes: request.scopes,
+            accessTokenId: accessId,
+            expires: iat + refreshTokenTtl,
+          });
+        }
+      });
+
+      const claims: Record<string, unknown> = {
+        aud: request.clientId,
+        jti,
+        iat,
+        nbf: iat,
+        exp,
+        ...(request.uid !== null ? { sub: String(request.uid) } : {}),
+        scope: request.scopes,
+        iss: issuer,
+      };
+      const accessToken = await new SignJWT(claims)
+        .setProtectedHeader({ typ: "JWT", alg: "RS256", jti })
+        .sign(key.privateKey);
+
+      return {
+        token_type: "Bearer",
+        expires_in: accessTokenTtl,
+        access_token: accessToken,
+        ...(refreshToken ? { refresh_token: refreshToken } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
+  .transform((value) => ["1", "true", "yes", "on"].includes(value));
+
+const seconds = z.coerce.number().int().positive();
+
+const defaultDatabasePath = fileURLToPath(new URL("../data/reference-api.sqlite", import.meta.url));
+
+const configSchema = z
+  .object({
+    API_HOST: z.string().min(1).default("127.0.0.1"),
+    API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    DATABASE_PATH: z.string().min(1).default(defaultDatabasePath),
+    ACCESS_TOKEN_TTL: seconds.default(300),
+    REFRESH_TOKEN_TTL: seconds.default(1_209_600),
+    API_ISSUER: z.url().optional(),
+    DEMO_DATA: booleanFlag.default(true),
+    API_CLIENT_SECRET: z.string().min(16).optional(),
+    TRUSTED_PROXIES: z.string().optional(),
+    LOGIN_FAILURES_PER_USER: z.coerce.number().int().positive().default(5),
+    LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(100),
+    LOGIN_FAILURE_WINDOW: seconds.default(900),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+  })
+  .transform((env) => ({
+    host: env.API_HOST,
+    port: env.API_PORT,
+    databasePath: env.DATABASE_PATH,
+    accessTokenTtl: env.ACCESS_TOKEN_TTL,
+    refreshTokenTtl: env.REFRESH_TOKEN_TTL,
+    // Drupal 6.0.9 writes the site's base URL, with a trailing slash, as `iss`.
+    issuer: withTrailingSlash(env.API_ISSUER ?? `http://${env.API_HOST}:${env.API_PORT}`),
+    demoData: env.DEMO_DATA,
+    clientSecret: env.API_CLIENT_SECRET,
+    trustedProxies: env.TRUSTED_PROXIES?.split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    loginLimits: {
+      perUser: env.LOGIN_FAILURES_PER_USER,
+      perIp: env.LOGIN_FAILURES_PER_IP,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW,
+    },
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type ApiConfig = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads the API's configuration from the environment; every bad variable is reported in one error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid API configuration:\n${problems.join("\n")}`);
+  }
+  return result.data;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "./database.js";
+import { nowSeconds } from "./database.js";
+
+export const grantTypes = ["password", "refresh_token", "client_credentials"] as const;
+export type GrantType = (typeof grantTypes)[number];
+
+export interface OAuthClient {
+  clientId: string;
+  uuid: string;
+  label: string;
+  secretHash: string | null;
+  confidential: boolean;
+  grantTypes: GrantType[];
+  defaultScopes: string[];
+  defaultUser: number | null;
+}
+
+interface ClientRow {
+  client_id: string;
+  uuid: string;
+  label: string;
+  secret_hash: string | null;
+  confidential: number;
+  grant_types: string;
+  default_scopes: string;
+  default_user: number | null;
+}
+
+export type ClientRepository = ReturnType<typeof createClientRepository>;
+
+export function createClientRepository(db: Database) {
+  const byId = db.prepare<[string], ClientRow>("SELECT * FROM oauth_clients WHERE client_id = ?");
+  return {
+    find(clientId: string): OAuthClient | undefined {
+      const row = byId.get(clientId);
+      if (!row) return undefined;
+      return {
+        clientId: row.client_id,
+        uuid: row.uuid,
+        label: row.label,
+        secretHash: row.secret_hash,
+        confidential: row.confidential === 1,
+        grantTypes: JSON.parse(row.grant_types) as GrantType[],
+        defaultScopes: JSON.parse(row.default_scopes) as string[],
+        defaultUser: row.default_user,
+      };
+    },
+    upsert(client: Omit<OAuthClient, "uuid">): void {
+      db.prepare(
+        `INSERT INTO oauth_clients (client_id, uuid, label, secret_hash, confidential, grant_types, default_scopes, default_user, created)
+         VALUES (@clientId, @uuid, @label, @secretHash, @confidential, @grantTypes, @defaultScopes, @defaultUser, @created)
+         ON CONFLICT (client_id) DO UPDATE SET label = excluded.label, secret_hash = excluded.secret_hash,
+           confidential = excluded.confidential, grant_types = excluded.grant_types,
+           default_scopes = excluded.default_scopes, default_user = excluded.default_user`,
+      ).run({
+        clientId: client.clientId,
+        uuid: randomUUID(),
+        label: client.label,
+        secretHash: client.secretHash,
+        confidential: client.confidential ? 1 : 0,
+        grantTypes: JSON.stringify(client.grantTypes),
+        defaultScopes: JSON.stringify(client.defaultScopes),
+        defaultUser: client.defaultUser,
+        created: nowSeconds(),
+      });
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { migrations } from "./migrations.js";
+
+export type Database = BetterSqlite3.Database;
+
+/** Opens (or creates) the SQLite file and brings its schema up to date. */
+export function openDatabase(path: string): Database {
+  const inMemory = path === ":memory:";
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new BetterSqlite3(path);
+  // The file holds the signing key and password hashes: readable by this user only.
+  if (!inMemory) chmodSync(path, 0o600);
+  db.pragma("journal_mode = WAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version] ?? "");
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,29 @@
+import type { ApiConfig } from "./config.js";
+import type { Database } from "./db/database.js";
+import { createBearerVerifier } from "./auth/bearer-verifier.js";
+import { loadSigningKey } from "./auth/signing-key.js";
+import { createTokenIssuer } from "./auth/token-issuer.js";
+import { createClientRepository } from "./db/clients.js";
+import { createScopeRepository } from "./db/scopes.js";
+import { createTokenRepository } from "./db/tokens.js";
+import { createUserRepository } from "./db/users.js";
+
+/** Everything the routes need, built once per process from the configuration and the database. */
+export function createServices(config: ApiConfig, db: Database) {
+  const users = createUserRepository(db);
+  const clients = createClientRepository(db);
+  const scopes = createScopeRepository(db);
+  const tokens = createTokenRepository(db);
+  const key = loadSigningKey(db);
+  const issuer = createTokenIssuer({
+    tokens,
+    key,
+    issuer: config.issuer,
+    accessTokenTtl: config.accessTokenTtl,
+    refreshTokenTtl: config.refreshTokenTtl,
+  });
+  const verifier = createBearerVerifier({ key, issuer: config.issuer, tokens, users, scopes });
+  return { config, db, users, clients, scopes, tokens, key, issuer, verifier };
+}
+
+export type Services = ReturnType<typeof createServices>;
