@@ -31,66 +31,87 @@ export interface TokenIssuerOptions {
 
 export type TokenIssuer = ReturnType<typeof createTokenIssuer>;
 
+/** Tokens whose rows are stored but whose JWT is not signed yet (see `reserve`). */
+export interface ReservedTokens {
+  claims: Record<string, unknown>;
+  jti: string;
+  refreshToken: string | undefined;
+}
+
 export function createTokenIssuer(options: TokenIssuerOptions) {
   const { tokens, key, issuer, accessTokenTtl, refreshTokenTtl } = options;
 
-  return {
-    async issue(request: IssueRequest): Promise<TokenResponse> {
-      const now = Date.now() / 1000;
-      const iat = Math.floor(now);
-      // league/lcobucci write `exp` with microseconds; clients must parse it as a float.
-      const exp = Number((now + accessTokenTtl).toFixed(6));
-      const jti = randomBytes(40).toString("hex");
-      // Opaque like simple_oauth's defuse ciphertexts (hex, `def502` prefix, ~800 characters).
-      const refreshToken = request.withRefreshToken
-        ? `def50200${randomBytes(400).toString("hex")}`
-        : undefined;
-      const family = request.family ?? randomUUID();
+  /**
+   * Stores the new token rows synchronously, so a caller can do it inside its own SQLite
+   * transaction (refresh rotation claims the old token and stores the new pair in one step).
+   */
+  function reserve(request: IssueRequest): ReservedTokens {
+    const now = Date.now() / 1000;
+    const iat = Math.floor(now);
+    // league/lcobucci write `exp` with microseconds; clients must parse it as a float.
+    const exp = Number((now + accessTokenTtl).toFixed(6));
+    const jti = randomBytes(40).toString("hex");
+    // Opaque like simple_oauth's defuse ciphertexts (hex, `def502` prefix, ~800 characters).
+    const refreshToken = request.withRefreshToken
+      ? `def50200${randomBytes(400).toString("hex")}`
+      : undefined;
+    const family = request.family ?? randomUUID();
 
-      tokens.transaction(() => {
-        const accessId = tokens.insert({
-          kind: "access",
-          valueHash: sha256(jti),
+    tokens.transaction(() => {
+      const accessId = tokens.insert({
+        kind: "access",
+        valueHash: sha256(jti),
+        family,
+        clientId: request.clientId,
+        uid: request.uid,
+        scopes: request.scopes,
+        expires: Math.ceil(exp),
+      });
+      if (refreshToken) {
+        tokens.insert({
+          kind: "refresh",
+          valueHash: sha256(refreshToken),
           family,
           clientId: request.clientId,
           uid: request.uid,
           scopes: request.scopes,
-          expires: Math.ceil(exp),
+          accessTokenId: accessId,
+          expires: iat + refreshTokenTtl,
         });
-        if (refreshToken) {
-          tokens.insert({
-            kind: "refresh",
-            valueHash: sha256(refreshToken),
-            family,
-            clientId: request.clientId,
-            uid: request.uid,
-            scopes: request.scopes,
-            accessTokenId: accessId,
-            expires: iat + refreshTokenTtl,
-          });
-        }
-      });
+      }
+    });
 
-      const claims: Record<string, unknown> = {
-        aud: request.clientId,
-        jti,
-        iat,
-        nbf: iat,
-        exp,
-        ...(request.uid !== null ? { sub: String(request.uid) } : {}),
-        scope: request.scopes,
-        iss: issuer,
-      };
-      const accessToken = await new SignJWT(claims)
-        .setProtectedHeader({ typ: "JWT", alg: "RS256", jti })
-        .sign(key.privateKey);
+    const claims: Record<string, unknown> = {
+      aud: request.clientId,
+      jti,
+      iat,
+      nbf: iat,
+      exp,
+      ...(request.uid !== null ? { sub: String(request.uid) } : {}),
+      scope: request.scopes,
+      iss: issuer,
+    };
+    return { claims, jti, refreshToken };
+  }
 
-      return {
-        token_type: "Bearer",
-        expires_in: accessTokenTtl,
-        access_token: accessToken,
-        ...(refreshToken ? { refresh_token: refreshToken } : {}),
-      };
+  /** Signs the access token of reserved rows and builds the token response body. */
+  async function sign(reserved: ReservedTokens): Promise<TokenResponse> {
+    const accessToken = await new SignJWT(reserved.claims)
+      .setProtectedHeader({ typ: "JWT", alg: "RS256", jti: reserved.jti })
+      .sign(key.privateKey);
+    return {
+      token_type: "Bearer",
+      expires_in: accessTokenTtl,
+      access_token: accessToken,
+      ...(reserved.refreshToken ? { refresh_token: reserved.refreshToken } : {}),
+    };
+  }
+
+  return {
+    reserve,
+    sign,
+    async issue(request: IssueRequest): Promise<TokenResponse> {
+      return sign(reserve(request));
     },
   };
 }

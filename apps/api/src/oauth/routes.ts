@@ -1,10 +1,41 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance } from "fastify";
 import type { Services } from "../services.js";
+import { registerFormBodyParser } from "./form-body.js";
+import { registerJwksRoute } from "./jwks-route.js";
+import { createLoginLimiter } from "./login-limiter.js";
+import { OAuthError, oauthErrors, sendOAuthError } from "./oauth-error.js";
+import { registerRevokeRoute } from "./revoke-route.js";
+import { registerTokenRoute } from "./token-route.js";
+import { userinfoRoutes } from "./userinfo-route.js";
 
 /** simple_oauth's endpoints: /oauth/token, /oauth/revoke, /oauth/userinfo, /oauth/jwks. */
 export async function oauthRoutes(
-  _app: FastifyInstance,
-  _options: { services: Services },
+  app: FastifyInstance,
+  options: { services: Services },
 ): Promise<void> {
-  // Filled in by the OAuth work.
+  const { services } = options;
+
+  // Every failure below answers in OAuth error JSON; never a stack trace, never a 500 for bad input.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof OAuthError) return sendOAuthError(reply, error);
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const hint =
+        status === 413
+          ? "The request body is too large"
+          : status === 415
+            ? "The request body must be application/x-www-form-urlencoded"
+            : error.message;
+      return sendOAuthError(reply, oauthErrors.invalidRequest("", hint, status));
+    }
+    request.log.error({ err: error }, "OAuth request failed");
+    return sendOAuthError(reply, oauthErrors.serverError());
+  });
+
+  registerFormBodyParser(app);
+  const limiter = createLoginLimiter(services.config.loginLimits);
+  registerTokenRoute(app, services, limiter);
+  registerRevokeRoute(app, services);
+  registerJwksRoute(app, services);
+  await app.register(userinfoRoutes, { services });
 }

@@ -1,0 +1,90 @@
+import { sha256 } from "../../auth/hash.js";
+import type { ReservedTokens, TokenResponse } from "../../auth/token-issuer.js";
+import { nowSeconds } from "../../db/database.js";
+import type { OAuthError } from "../oauth-error.js";
+import { oauthErrors } from "../oauth-error.js";
+import { parseScopeParam, storedScopes } from "../scope-param.js";
+import type { GrantContext } from "./grant.js";
+
+type Rotation =
+  | { ok: true; reserved: ReservedTokens; uid: number | null }
+  | { ok: false; error: OAuthError; reason: string; reuse?: boolean };
+
+/**
+ * The refresh-token grant with rotation (league `RefreshTokenGrant` + RFC 9700 reuse detection).
+ *
+ * Checking the old token, claiming it, revoking its access token and storing the new pair
+ * happen in one synchronous SQLite transaction, so of two concurrent refreshes with the same
+ * token exactly one wins. Presenting a token that was already rotated is treated as theft:
+ * the whole family (every token descended from the same sign-in) is revoked. league and
+ * simple_oauth do not do this; we deliberately go further (security catalogue C8).
+ */
+export async function refreshTokenGrant(context: GrantContext): Promise<TokenResponse> {
+  const { request, params, client, services } = context;
+  const { tokens, users, issuer } = services;
+  const presented = params.get("refresh_token");
+  if (presented === undefined) throw oauthErrors.invalidRequest("refresh_token");
+  const requestedScopes = parseScopeParam(params.get("scope"));
+
+  // No early return may throw inside: a throw would roll back the family revocation.
+  const rotation = tokens.transaction((): Rotation => {
+    const fail = (hint: string, reason: string, reuse = false): Rotation => ({
+      ok: false,
+      error: oauthErrors.invalidRefreshToken(hint),
+      reason,
+      reuse,
+    });
+    const row = tokens.find("refresh", sha256(presented));
+    if (!row) return fail("Cannot decrypt the refresh token", "unknown_token");
+    if (row.client_id !== client.clientId) {
+      return fail("Token is not linked to client", "other_client");
+    }
+    if (row.expires < nowSeconds()) return fail("Token has expired", "expired");
+    if (row.rotated === 1) {
+      tokens.revokeFamily(row.family);
+      return fail("Token has been revoked", "reuse_detected", true);
+    }
+    if (row.revoked === 1) return fail("Token has been revoked", "revoked");
+
+    const originalScopes = storedScopes(row.scopes);
+    const widened = requestedScopes.find((name) => !originalScopes.includes(name));
+    if (widened !== undefined) {
+      return { ok: false, error: oauthErrors.invalidScope(widened), reason: "scope_widened" };
+    }
+
+    if (row.uid !== null) {
+      const user = users.findByUid(row.uid);
+      if (!user || !user.status) {
+        tokens.revokeUser(row.uid);
+        return fail("The user has been blocked or has not been activated.", "blocked_user");
+      }
+    }
+
+    // Atomic single-use marker; losing here means someone else rotated it a moment ago.
+    if (!tokens.claimForRotation(row.id)) {
+      tokens.revokeFamily(row.family);
+      return fail("Token has been revoked", "reuse_detected", true);
+    }
+    if (row.access_token_id !== null) tokens.revoke(row.access_token_id);
+    const reserved = issuer.reserve({
+      clientId: client.clientId,
+      uid: row.uid,
+      scopes: requestedScopes.length > 0 ? requestedScopes : originalScopes,
+      withRefreshToken: true,
+      family: row.family,
+    });
+    return { ok: true, reserved, uid: row.uid };
+  });
+
+  if (!rotation.ok) {
+    const entry = { clientId: client.clientId, outcome: rotation.reason };
+    if (rotation.reuse) {
+      request.log.warn(entry, "refresh token reused: token family revoked");
+    } else {
+      request.log.info(entry, "refresh refused");
+    }
+    throw rotation.error;
+  }
+  request.log.info({ clientId: client.clientId, uid: rotation.uid }, "refresh token rotated");
+  return issuer.sign(rotation.reserved);
+}
