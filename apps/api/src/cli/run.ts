@@ -403,6 +403,7 @@ const handlers: Record<CommandName, Handler> = {
     const [topic, ...rest] = args.filter((arg) => arg !== "--help" && arg !== "-h");
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0] ?? ""}"`, "help");
     if (topic === undefined) {
+      if (args.length > 0) return help(io, "help"); // `help --help`
       io.out(generalUsage());
       return EXIT_OK;
     }
