@@ -1,6 +1,13 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance } from "fastify";
 import { registerBearerAuth } from "../http/bearer-auth.js";
+import { requestUrl } from "../http/request-url.js";
 import type { Services } from "../services.js";
+import { registerArticleRoutes } from "./article-routes.js";
+import { assertAcceptable } from "./content-negotiation.js";
+import { JSONAPI_MEDIA_TYPE } from "./document.js";
+import { registerEntryPoint } from "./entry-point-route.js";
+import { JsonApiError } from "./errors.js";
+import { registerUserRoutes } from "./user-routes.js";
 
 /** Core JSON:API: the entry point, node--article and user--user. */
 export async function jsonapiRoutes(
@@ -8,4 +15,47 @@ export async function jsonapiRoutes(
   { services }: { services: Services },
 ): Promise<void> {
   registerBearerAuth(app, services.verifier);
+
+  // Bodies are kept as text: handlers check the Content-Type first (415), then parse (400).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  app.addHook("preHandler", async (request) => {
+    assertAcceptable(request);
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff");
+    if (!reply.hasHeader("cache-control")) {
+      reply.header("cache-control", "must-revalidate, no-cache, private");
+    }
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError | JsonApiError, request, reply) => {
+    const jsonApiError = error instanceof JsonApiError ? error : fromFastifyError(error);
+    if (jsonApiError.status >= 500) request.log.error({ err: error }, "request failed");
+    return reply
+      .code(jsonApiError.status)
+      .headers(jsonApiError.headers)
+      .type(JSONAPI_MEDIA_TYPE)
+      .send(jsonApiError.toDocument(requestUrl(request)));
+  });
+
+  registerEntryPoint(app);
+  registerArticleRoutes(app, services);
+  registerUserRoutes(app, services);
+}
+
+/** Framework errors (body too large, bad framing) become 4xx documents; anything else a bare 500. */
+function fromFastifyError(error: FastifyError): JsonApiError {
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return JsonApiError.of(413, "The request body is too large.");
+    }
+    return JsonApiError.of(status, "The request could not be processed.");
+  }
+  return JsonApiError.of(500, "An internal error occurred.");
 }

@@ -1,0 +1,126 @@
+import type { TestApi } from "../helpers/test-api.js";
+import { startTestApi, WEB_CLIENT } from "../helpers/test-api.js";
+
+export const JSONAPI = "application/vnd.api+json";
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Loose view of a JSON:API document for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- never used; see Doc below
+export type Doc = Record<string, any>;
+
+export interface Res {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: Doc;
+}
+
+export interface Fixture {
+  api: TestApi;
+  uuids: { admin: string; alice: string; bob: string };
+  tokens: {
+    admin: string;
+    alice: string;
+    bob: string;
+    /** Admin user, but a token with the reader scope only (D9). */
+    adminAsReader: string;
+  };
+  /** Article UUIDs by author and status. */
+  articles(author: "admin" | "alice" | "bob", published: boolean): string[];
+  get(path: string, token?: string, headers?: Record<string, string>): Promise<Res>;
+  send(
+    method: string,
+    path: string,
+    body: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<Res>;
+  close(): Promise<void>;
+}
+
+export async function issue(api: TestApi, uid: number, scopes: string[]): Promise<string> {
+  const response = await api.services.issuer.issue({
+    clientId: WEB_CLIENT.id,
+    uid,
+    scopes,
+    withRefreshToken: false,
+  });
+  return response.access_token;
+}
+
+export async function request(
+  api: TestApi,
+  method: string,
+  path: string,
+  options: { token?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Res> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${api.url}${path}`, { method, headers, body: options.body });
+  const text = await response.text();
+  let body: Doc = {};
+  if (text !== "") {
+    try {
+      body = JSON.parse(text) as Doc;
+    } catch {
+      body = {};
+    }
+  }
+  return { status: response.status, headers: response.headers, text, body };
+}
+
+export async function startFixture(): Promise<Fixture> {
+  const api = await startTestApi();
+  const uid = (name: string) => {
+    const user = api.services.users.findByNameOrMail(name);
+    if (!user) throw new Error(`demo user ${name} missing`);
+    return user;
+  };
+  const admin = uid("admin");
+  const alice = uid("alice");
+  const bob = uid("bob");
+  const tokens = {
+    admin: await issue(api, admin.uid, ["administrator"]),
+    alice: await issue(api, alice.uid, ["editor"]),
+    bob: await issue(api, bob.uid, ["reader"]),
+    adminAsReader: await issue(api, admin.uid, ["reader"]),
+  };
+  const ids = { admin: admin.uid, alice: alice.uid, bob: bob.uid };
+  return {
+    api,
+    uuids: { admin: admin.uuid, alice: alice.uuid, bob: bob.uuid },
+    tokens,
+    articles(author, published) {
+      return (
+        api.services.db
+          .prepare("SELECT uuid FROM articles WHERE uid = ? AND status = ? ORDER BY nid")
+          .all(ids[author], published ? 1 : 0) as Array<{ uuid: string }>
+      ).map((row) => row.uuid);
+    },
+    get(path, token, headers) {
+      return request(api, "GET", path, { token, headers });
+    },
+    send(method, path, body, token, headers) {
+      return request(api, method, path, {
+        token,
+        headers: { "content-type": JSONAPI, ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    },
+    close: () => api.close(),
+  };
+}
+
+/** Asserts the common shape of a JSON:API error document and returns its first error. */
+export function firstError(res: Res): Doc {
+  const errors = res.body.errors as Doc[] | undefined;
+  if (!errors || errors.length === 0) throw new Error(`no errors in ${res.text}`);
+  return errors[0] as Doc;
+}
+
+export const article = (
+  attributes: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) => ({
+  data: { type: "node--article", attributes, ...extra },
+});
