@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { registerBearerAuth } from "../http/bearer-auth.js";
 import { requestUrl } from "../http/request-url.js";
 import type { Services } from "../services.js";
@@ -26,6 +26,11 @@ export async function jsonapiRoutes(
     assertAcceptable(request);
   });
   app.addHook("onSend", async (_request, reply, payload) => {
+    // JSON:API 1.0: the media type is sent without parameters (Fastify appends a charset).
+    const type = reply.getHeader("content-type");
+    if (typeof type === "string" && type.startsWith(JSONAPI_MEDIA_TYPE)) {
+      reply.header("content-type", JSONAPI_MEDIA_TYPE);
+    }
     reply.header("x-content-type-options", "nosniff");
     if (!reply.hasHeader("cache-control")) {
       reply.header("cache-control", "must-revalidate, no-cache, private");
@@ -34,7 +39,7 @@ export async function jsonapiRoutes(
   });
 
   app.setErrorHandler((error: FastifyError | JsonApiError, request, reply) => {
-    const jsonApiError = error instanceof JsonApiError ? error : fromFastifyError(error);
+    const jsonApiError = error instanceof JsonApiError ? error : fromFastifyError(error, request);
     if (jsonApiError.status >= 500) request.log.error({ err: error }, "request failed");
     return reply
       .code(jsonApiError.status)
@@ -49,9 +54,13 @@ export async function jsonapiRoutes(
 }
 
 /** Framework errors (body too large, bad framing) become 4xx documents; anything else a bare 500. */
-function fromFastifyError(error: FastifyError): JsonApiError {
+function fromFastifyError(error: FastifyError, request: FastifyRequest): JsonApiError {
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      const type = request.headers["content-type"] ?? "";
+      return JsonApiError.of(415, `No route found that matches "Content-Type: ${type}"`);
+    }
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return JsonApiError.of(413, "The request body is too large.");
     }

@@ -9,7 +9,7 @@ import { UUID_PATTERN } from "./article-input.js";
 import { collectionSql } from "./collection-query.js";
 import { forbidden, JsonApiError } from "./errors.js";
 import type { Link } from "./resource-object.js";
-import { pagerUrl } from "./links.js";
+import { pagerUrl, userUrl } from "./links.js";
 import { methodNotAllowed } from "./method-not-allowed.js";
 import { userFieldResolver } from "./query/field-resolver.js";
 import { parseFieldsets } from "./query/fields.js";
@@ -90,7 +90,6 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
     INDIVIDUAL,
     async (request: FastifyRequest<{ Params: { uuid: string } }>, reply) => {
       const query = parseQuery(request.url);
-      gate(request.caller);
       parseInclude(query.tree.include, []);
       const fieldsets = parseFieldsets(query.tree.fields);
       const { uuid } = request.params;
@@ -101,6 +100,13 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
         throw JsonApiError.of(
           404,
           'The "entity" parameter was not converted for the path "/jsonapi/user/user/{entity}" (route name: "jsonapi.user--user.individual")',
+        );
+      }
+      const access = contentGate(request.caller);
+      if (!access.allowed) {
+        throw forbidden(
+          `The current user is not allowed to GET the selected resource. ${access.reason}`,
+          { pointer: "/data", via: userUrl(baseUrl(request), user.uuid) },
         );
       }
       return sendDocument(reply, 200, {

@@ -4,9 +4,45 @@ import { startTestApi, WEB_CLIENT } from "../helpers/test-api.js";
 export const JSONAPI = "application/vnd.api+json";
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Loose view of a JSON:API document for assertions. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- never used; see Doc below
-export type Doc = Record<string, any>;
+export interface JsonLink {
+  href: string;
+  meta?: { rel?: string; detail?: string; id?: string };
+}
+
+export interface JsonResource {
+  type: string;
+  id: string;
+  links: { self: JsonLink };
+  attributes?: Record<string, unknown>;
+  relationships?: Record<
+    string,
+    {
+      data: { type: string; id: string; meta?: Record<string, unknown> } | null;
+      links?: Record<string, JsonLink>;
+    }
+  >;
+}
+
+export interface JsonError {
+  title: string;
+  status: string;
+  detail: string;
+  links?: { via?: JsonLink; info?: JsonLink };
+  source?: { pointer: string };
+}
+
+/** The JSON:API documents this API answers with, as far as the tests look into them. */
+export interface Doc {
+  jsonapi?: { version: string; meta?: unknown };
+  data?: JsonResource | JsonResource[];
+  included?: JsonResource[];
+  meta?: {
+    omitted?: { detail: string; links: Record<string, JsonLink> };
+    links?: { me?: JsonLink };
+  };
+  links?: Record<string, JsonLink>;
+  errors?: JsonError[];
+}
 
 export interface Res {
   status: number;
@@ -35,6 +71,7 @@ export interface Fixture {
     token?: string,
     headers?: Record<string, string>,
   ): Promise<Res>;
+  del(path: string, token?: string): Promise<Res>;
   close(): Promise<void>;
 }
 
@@ -107,15 +144,33 @@ export async function startFixture(): Promise<Fixture> {
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
     },
+    del(path, token) {
+      return request(api, "DELETE", path, { token });
+    },
     close: () => api.close(),
   };
 }
 
-/** Asserts the common shape of a JSON:API error document and returns its first error. */
-export function firstError(res: Res): Doc {
-  const errors = res.body.errors as Doc[] | undefined;
-  if (!errors || errors.length === 0) throw new Error(`no errors in ${res.text}`);
-  return errors[0] as Doc;
+/** The first error of an error document (fails when there is none). */
+export function firstError(res: Res): JsonError {
+  const error = res.body.errors?.[0];
+  if (!error) throw new Error(`no errors in ${res.status} ${res.text}`);
+  return error;
+}
+
+/** `data` of an individual document. */
+export function one(res: Res): JsonResource {
+  const data = res.body.data;
+  if (!data || Array.isArray(data))
+    throw new Error(`no single resource in ${res.status} ${res.text}`);
+  return data;
+}
+
+/** `data` of a collection document. */
+export function many(res: Res): JsonResource[] {
+  const data = res.body.data;
+  if (!Array.isArray(data)) throw new Error(`no collection in ${res.status} ${res.text}`);
+  return data;
 }
 
 export const article = (
