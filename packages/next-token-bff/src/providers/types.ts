@@ -1,0 +1,49 @@
+/** Tokens the upstream issued, with absolute expiry times in epoch milliseconds. */
+export interface UpstreamTokens {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  /** Null when the upstream does not say and no lifetime is configured. */
+  refreshTokenExpiresAt: number | null;
+}
+
+/** Display fields of the signed-in person: all that may ever reach the browser. */
+export interface UpstreamUser {
+  sub: string;
+  name: string;
+  username: string;
+  email: string | null;
+  roles: string[];
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * How to read an upstream answer to a call made with an access token:
+ * - `accepted`: the token worked (whatever the status otherwise means);
+ * - `token_invalid`: the token is no longer accepted: refresh once, then end the session;
+ * - `forbidden`: the person lacks permission: keep the session.
+ */
+export type UpstreamVerdict = "accepted" | "token_invalid" | "forbidden";
+
+/**
+ * What an upstream token API must offer. Every method throws `BffError` with a stable code
+ * (`invalid_credentials`, `too_many_attempts`, `upstream_unavailable`, `misconfigured`,
+ * `session_expired`) and never returns partial data.
+ */
+export interface UpstreamProvider {
+  /** Short name for logs, e.g. `drupal`. */
+  readonly id: string;
+  signIn(credentials: Credentials): Promise<UpstreamTokens>;
+  /** Throws `session_expired` when the upstream refuses the refresh token. */
+  refresh(refreshToken: string): Promise<UpstreamTokens>;
+  /** Revokes the refresh token (and with it the access token where the upstream links them). */
+  revoke(tokens: UpstreamTokens): Promise<void>;
+  /** Revokes every token of the person, on every device. Absent when the upstream cannot. */
+  revokeAll?(tokens: UpstreamTokens): Promise<void>;
+  fetchUser(tokens: UpstreamTokens): Promise<UpstreamUser>;
+  classify(response: { status: number }): UpstreamVerdict;
+}

@@ -1,0 +1,38 @@
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { loginPathFor } from "../shared/callback-url.js";
+import type { SessionClaims } from "../session/claims.js";
+import { parseCookieHeader } from "../session/cookie-header.js";
+import type { PublicSession } from "../session/public-session.js";
+import type { SessionReadResult } from "../session/session-reader.js";
+import type { Bff } from "./bff.js";
+
+export interface ActiveSession {
+  claims: SessionClaims;
+  session: PublicSession;
+}
+
+/**
+ * The session of the request being rendered (server components, server actions). Read-only:
+ * it never refreshes, because cookies set during a render are dropped.
+ */
+export async function getServerSessionState(bff: Bff): Promise<SessionReadResult> {
+  const store = await cookies();
+  return bff.readSession(store.getAll());
+}
+
+/**
+ * For protected pages and layouts: the live session, or a redirect to the sign-in page that
+ * brings the person back to `callbackPath`. Call it in every protected page: `proxy.ts` is a
+ * convenience, not a guard.
+ */
+export async function requireSession(bff: Bff, callbackPath: string): Promise<ActiveSession> {
+  const state = await getServerSessionState(bff);
+  if (state.status !== "active") redirect(loginPathFor(callbackPath));
+  return { claims: state.claims, session: state.session };
+}
+
+/** For route handlers: the session behind a `Request`, from its `Cookie` header. */
+export function readRequestSession(bff: Bff, request: Request): Promise<SessionReadResult> {
+  return bff.readSession(parseCookieHeader(request.headers.get("cookie")));
+}

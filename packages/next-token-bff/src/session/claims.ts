@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/**
+ * What the encrypted session JWT holds. Tokens and times stay on the server; only the display
+ * fields under `user` and the expiry times are ever shown to the browser (`public-session.ts`).
+ * Times: `*ExpiresAt` in epoch milliseconds, `authTime`/`lastActivityAt` in epoch seconds
+ * (like JWT claims).
+ */
+export const sessionClaimsSchema = z.object({
+  sessionId: z.string().min(16),
+  user: z.object({
+    sub: z.string().min(1),
+    name: z.string(),
+    username: z.string(),
+    email: z.string().nullable(),
+    roles: z.array(z.string()),
+  }),
+  accessToken: z.string().min(1),
+  accessTokenExpiresAt: z.number(),
+  refreshToken: z.string().min(1),
+  refreshTokenExpiresAt: z.number().nullable(),
+  authTime: z.number(),
+  lastActivityAt: z.number(),
+});
+
+export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
+
+/**
+ * Our claims out of a decoded JWT, or null when anything is missing: a token that merely
+ * decrypts is not a session (catalogue A12).
+ */
+export function readSessionClaims(token: unknown): SessionClaims | null {
+  const result = sessionClaimsSchema.safeParse(token);
+  return result.success ? result.data : null;
+}

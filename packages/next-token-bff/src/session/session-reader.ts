@@ -1,0 +1,51 @@
+import { decode } from "next-auth/jwt";
+import { type SessionClaims, readSessionClaims } from "./claims.js";
+import type { EndedSessionStore } from "./ended-sessions.js";
+import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "./lifetime-policy.js";
+import { type PublicSession, toPublicSession } from "./public-session.js";
+import { type CookieEntry, joinSessionCookie } from "./session-cookie.js";
+
+export type SessionReadResult =
+  | { status: "active"; claims: SessionClaims; session: PublicSession }
+  | { status: "none" | "invalid" | "expired" | "ended" };
+
+export interface SessionReaderOptions {
+  secret: string;
+  cookieName: string;
+  policy: LifetimePolicy;
+  endedSessions: EndedSessionStore;
+  now?: () => number;
+}
+
+/**
+ * Decodes the session cookie and applies every server-side rule: our claims present, idle and
+ * absolute limits, refresh token not expired, not signed out. Pages, route handlers and the
+ * proxy all call this; nothing else decides whether a request is signed in.
+ */
+export function createSessionReader(options: SessionReaderOptions) {
+  const now = options.now ?? (() => Date.now());
+
+  return async function readSession(cookies: Iterable<CookieEntry>): Promise<SessionReadResult> {
+    const raw = joinSessionCookie(cookies, options.cookieName);
+    if (raw === undefined) return { status: "none" };
+    let decoded: unknown;
+    try {
+      decoded = await decode({ token: raw, secret: options.secret });
+    } catch {
+      return { status: "invalid" };
+    }
+    const claims = readSessionClaims(decoded);
+    if (claims === null) return { status: "invalid" };
+    const current = nowInSeconds(now());
+    if (sessionEndsAt(claims, options.policy) <= current) return { status: "expired" };
+    const ended = await options.endedSessions.isEnded({
+      sessionId: claims.sessionId,
+      sub: claims.user.sub,
+      authTime: claims.authTime,
+    });
+    if (ended) return { status: "ended" };
+    return { status: "active", claims, session: toPublicSession(claims, options.policy) };
+  };
+}
+
+export type SessionReader = ReturnType<typeof createSessionReader>;

@@ -1,0 +1,155 @@
+import type { AuthOptions } from "next-auth";
+import type { JWT } from "next-auth/jwt";
+import { describe, expect, it, vi } from "vitest";
+import { loadBffConfig } from "../src/config/bff-config.js";
+import type { UpstreamProvider } from "../src/providers/types.js";
+import { createBff } from "../src/server/bff.js";
+import { memoryEndedSessionStore } from "../src/session/ended-sessions.js";
+import { sampleClaims } from "./helpers/claims.js";
+
+const tokens = {
+  accessToken: "access-token-value",
+  accessTokenExpiresAt: Date.now() + 300_000,
+  refreshToken: "refresh-token-value",
+  refreshTokenExpiresAt: Date.now() + 1_209_600_000,
+};
+const user = {
+  sub: "5",
+  name: "Alice",
+  username: "alice",
+  email: "alice@example.com",
+  roles: ["editor"],
+};
+
+function setup(url = "https://app.example.com") {
+  const provider: UpstreamProvider = {
+    id: "fake",
+    signIn: vi.fn(async () => tokens),
+    refresh: vi.fn(async () => tokens),
+    revoke: vi.fn(async () => undefined),
+    fetchUser: vi.fn(async () => user),
+    classify: () => "accepted",
+  };
+  const config = loadBffConfig({
+    UPSTREAM_URL: "http://127.0.0.1:4000",
+    UPSTREAM_CLIENT_ID: "c",
+    UPSTREAM_CLIENT_SECRET: "s",
+    NEXTAUTH_URL: url,
+    NEXTAUTH_SECRET: "x".repeat(40),
+  });
+  const bff = createBff({
+    config,
+    provider,
+    endedSessions: memoryEndedSessionStore(),
+    log: () => undefined,
+  });
+  return { bff, provider, options: bff.authOptions };
+}
+
+type JwtCallback = NonNullable<NonNullable<AuthOptions["callbacks"]>["jwt"]>;
+type SessionCallback = NonNullable<NonNullable<AuthOptions["callbacks"]>["session"]>;
+const jwtOf = (options: AuthOptions) => options.callbacks?.jwt as JwtCallback;
+const sessionOf = (options: AuthOptions) => options.callbacks?.session as SessionCallback;
+
+describe("next-auth options", () => {
+  it("uses httpOnly, SameSite=Lax, Secure __Host- cookies under https, plain names under http", () => {
+    const secure = setup().options.cookies?.sessionToken;
+    expect(secure?.name).toBe("__Host-next-auth.session-token");
+    expect(secure?.options).toMatchObject({
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secure: true,
+    });
+    expect(setup("http://localhost:3000").options.cookies?.sessionToken?.name).toBe(
+      "next-auth.session-token",
+    );
+  });
+
+  it("signs in through the provider, stores tokens in the JWT and shows the browser no token", async () => {
+    const { options } = setup();
+    const credentials = options.providers[0] as unknown as {
+      options: { authorize: (c: Record<string, string>) => Promise<unknown> };
+    };
+    const signedIn = await credentials.options.authorize({ username: "alice", password: "pw" });
+    const token = await jwtOf(options)({
+      token: {},
+      user: signedIn as never,
+      account: null,
+      trigger: "signIn",
+    });
+    expect(token).toMatchObject({
+      accessToken: "access-token-value",
+      refreshToken: "refresh-token-value",
+      user,
+    });
+
+    const session = await sessionOf(options)({
+      session: { expires: "" },
+      token,
+      user: undefined as never,
+      newSession: undefined,
+      trigger: "update",
+    });
+    const json = JSON.stringify(session);
+    expect(json).not.toContain("access-token-value");
+    expect(json).not.toContain("refresh-token-value");
+    expect(session).toMatchObject({
+      user: { name: "Alice", username: "alice", roles: ["editor"] },
+    });
+  });
+
+  it("turns provider failures into the stable code carried as the error message", async () => {
+    const { options, provider } = setup();
+    const { BffError } = await import("../src/errors/bff-error.js");
+    vi.mocked(provider.signIn).mockRejectedValueOnce(
+      new BffError("too_many_attempts", "x", { retryAfterSeconds: 60 }),
+    );
+    const credentials = options.providers[0] as unknown as {
+      options: { authorize: (c: Record<string, string>) => Promise<unknown> };
+    };
+    await expect(credentials.options.authorize({ username: "a", password: "b" })).rejects.toThrow(
+      "too_many_attempts:60",
+    );
+    await expect(credentials.options.authorize({ username: "", password: "" })).rejects.toThrow(
+      "invalid_credentials",
+    );
+  });
+
+  it("ignores client input on update: tokens, login time and roles cannot be changed", async () => {
+    const { options } = setup();
+    const claims = sampleClaims();
+    const token = await jwtOf(options)({
+      token: claims as unknown as JWT,
+      trigger: "update",
+      session: { accessToken: "x", authTime: 9_999_999_999, user: { roles: ["administrator"] } },
+    } as never);
+    expect(token).toEqual(claims);
+  });
+
+  it("ends expired or foreign tokens instead of returning a half session", async () => {
+    const { options } = setup();
+    await expect(jwtOf(options)({ token: { sub: "5" } } as never)).rejects.toThrow();
+    const stale = sampleClaims({ lastActivityAt: 0 });
+    await expect(jwtOf(options)({ token: stale as unknown as JWT } as never)).rejects.toThrow();
+  });
+
+  it("sign-out revokes the upstream refresh token and puts the session on the ended list", async () => {
+    const { options, provider, bff } = setup();
+    const claims = sampleClaims();
+    await options.events?.signOut?.({
+      token: claims as unknown as JWT,
+      session: undefined as never,
+    });
+    expect(provider.revoke).toHaveBeenCalledWith(
+      expect.objectContaining({ refreshToken: "refresh-token-value" }),
+    );
+    expect(
+      await bff.endedSessions.isEnded({
+        sessionId: claims.sessionId,
+        sub: "5",
+        authTime: claims.authTime,
+      }),
+    ).toBe(true);
+  });
+});

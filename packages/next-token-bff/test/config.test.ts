@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { loadBffConfig } from "../src/config/bff-config.js";
+import { DEMO_NEXTAUTH_SECRET } from "../src/config/demo-values.js";
+import { BffError } from "../src/errors/bff-error.js";
+
+const valid = {
+  UPSTREAM_URL: "http://127.0.0.1:4000",
+  UPSTREAM_CLIENT_ID: "next-web",
+  UPSTREAM_CLIENT_SECRET: "next-web-secret",
+  UPSTREAM_SCOPE: "reader editor administrator",
+  NEXTAUTH_URL: "https://app.example.com",
+  NEXTAUTH_SECRET: "x".repeat(40),
+};
+
+function problemsOf(env: Record<string, string | undefined>): string {
+  try {
+    loadBffConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BffError);
+    expect((error as BffError).code).toBe("misconfigured");
+    return (error as BffError).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("loadBffConfig", () => {
+  it("reports every problem in one error, each with what to fix", () => {
+    const message = problemsOf({ NEXTAUTH_SECRET: "short" });
+    for (const name of [
+      "UPSTREAM_URL",
+      "UPSTREAM_CLIENT_ID",
+      "UPSTREAM_CLIENT_SECRET",
+      "NEXTAUTH_URL",
+      "NEXTAUTH_SECRET",
+    ]) {
+      expect(message).toContain(name);
+    }
+    expect(message).toContain("openssl rand");
+  });
+
+  it("refuses the demo secret outside demo mode and accepts it in demo mode", () => {
+    expect(problemsOf({ ...valid, NEXTAUTH_SECRET: DEMO_NEXTAUTH_SECRET })).toContain("demo");
+    expect(
+      loadBffConfig({ ...valid, NEXTAUTH_SECRET: DEMO_NEXTAUTH_SECRET, DEMO_MODE: "1" }).demoMode,
+    ).toBe(true);
+  });
+
+  it("derives secure cookies from NEXTAUTH_URL and caps the absolute lifetime at the refresh token's", () => {
+    const config = loadBffConfig({
+      ...valid,
+      SESSION_MAX_AGE: "86400",
+      UPSTREAM_REFRESH_TOKEN_TTL: "3600",
+    });
+    expect(config.secureCookies).toBe(true);
+    expect(config.session.absoluteLifetimeSeconds).toBe(3600);
+    expect(loadBffConfig({ ...valid, NEXTAUTH_URL: "http://localhost:3000" }).secureCookies).toBe(
+      false,
+    );
+  });
+});
