@@ -3,6 +3,7 @@ import type { Services } from "../services.js";
 import { registerFormBodyParser } from "./form-body.js";
 import { registerJwksRoute } from "./jwks-route.js";
 import { createLoginLimiter } from "./login-limiter.js";
+import { registerMethodNotAllowed } from "./method-not-allowed.js";
 import { OAuthError, oauthErrors, sendOAuthError } from "./oauth-error.js";
 import { registerRevokeRoute } from "./revoke-route.js";
 import { registerTokenRoute } from "./token-route.js";
@@ -38,4 +39,5 @@ export async function oauthRoutes(
   registerRevokeRoute(app, services);
   registerJwksRoute(app, services);
   await app.register(userinfoRoutes, { services });
+  registerMethodNotAllowed(app, "/oauth/userinfo", ["GET", "POST"]);
 }
