@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { createArticleRepository } from "../../src/db/articles.js";
 import type { TestApi } from "../helpers/test-api.js";
 import { startTestApi, WEB_CLIENT } from "../helpers/test-api.js";
 
@@ -72,6 +74,8 @@ export interface Fixture {
     headers?: Record<string, string>,
   ): Promise<Res>;
   del(path: string, token?: string): Promise<Res>;
+  /** Inserts an article directly (not through the API) and returns its UUID. */
+  seed(author: "admin" | "alice" | "bob", published: boolean, title?: string): string;
   close(): Promise<void>;
 }
 
@@ -123,6 +127,7 @@ export async function startFixture(): Promise<Fixture> {
     adminAsReader: await issue(api, admin.uid, ["reader"]),
   };
   const ids = { admin: admin.uid, alice: alice.uid, bob: bob.uid };
+  const articleRepository = createArticleRepository(api.services.db);
   return {
     api,
     uuids: { admin: admin.uuid, alice: alice.uuid, bob: bob.uuid },
@@ -146,6 +151,18 @@ export async function startFixture(): Promise<Fixture> {
     },
     del(path, token) {
       return request(api, "DELETE", path, { token });
+    },
+    seed(author, published, title = `Seeded ${randomUUID()}`) {
+      return articleRepository.create({
+        uuid: randomUUID(),
+        title,
+        body: { value: "<p>Seeded</p>", format: "basic_html", summary: "" },
+        status: published,
+        promote: true,
+        sticky: false,
+        uid: ids[author],
+        created: Math.floor(Date.now() / 1000) - 86_400 * 365,
+      }).uuid;
     },
     close: () => api.close(),
   };
