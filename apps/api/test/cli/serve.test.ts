@@ -83,7 +83,7 @@ describe("serve", () => {
     });
   }
 
-  it("starts with no command on a free port, loads demo data, serves and exits 0 on SIGTERM", async () => {
+  it("starts with no command on a free port, loads demo data, serves, sees a CLI block, exits 0 on SIGTERM", async () => {
     const databasePath = join(dir, "serve.sqlite");
     const child = startCli([], { DATABASE_PATH: databasePath, DEMO_DATA: "1", LOG_LEVEL: "info" });
     let stdout = "";
@@ -96,11 +96,42 @@ describe("serve", () => {
     expect(url).not.toMatch(/:0$/);
     expect(stdout).toContain("alice/alice-password");
 
-    // Whatever routes exist answer with JSON (a JSON:API document at least for unknown paths).
-    const response = await fetch(`${url}/jsonapi`);
-    expect(response.status).toBeLessThan(500);
-    expect(response.headers.get("content-type")).toMatch(/json/);
-    await response.body?.cancel();
+    const entry = await fetch(`${url}/jsonapi`);
+    expect(entry.status).toBe(200);
+    expect(entry.headers.get("content-type")).toBe("application/vnd.api+json");
+    await entry.body?.cancel();
+
+    // Sign in over HTTP, then block the user with the CLI while this server runs on the file.
+    const token = await fetch(`${url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "password",
+        client_id: "next-web",
+        client_secret: "next-web-secret",
+        username: "alice",
+        password: "alice-password",
+        scope: "editor",
+      }),
+    });
+    expect(token.status).toBe(200);
+    const { access_token: accessToken } = (await token.json()) as { access_token: string };
+    const articles = () =>
+      fetch(`${url}/jsonapi/node/article?page[limit]=1`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+    const before = await articles();
+    expect(before.status).toBe(200);
+    await before.body?.cancel();
+
+    const blocked = await runCliProcess(cliPath, ["user:block", "alice"], {
+      DATABASE_PATH: databasePath,
+    });
+    expect(blocked.code, blocked.stderr).toBe(0);
+    const after = await articles();
+    expect(after.status).toBe(401);
+    expect(after.headers.get("www-authenticate")).toContain('error="access_denied"');
+    await after.body?.cancel();
 
     const exited = exitOf(child);
     child.kill("SIGTERM");

@@ -206,6 +206,12 @@ describe("user:block / user:unblock", () => {
     for (const token of [first, second]) {
       expect(await verifyError(token.access_token)).toBeInstanceOf(BearerTokenError);
     }
+    // The running API refuses the token over HTTP too.
+    const response = await fetch(`${api.url}/jsonapi/node/article`, {
+      headers: { authorization: `Bearer ${first.access_token}` },
+    });
+    expect(response.status).toBe(401);
+    await response.body?.cancel();
   });
 
   it("unblocks: the user may sign in again, its old tokens stay revoked", async () => {
