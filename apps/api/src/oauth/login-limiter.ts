@@ -1,17 +1,25 @@
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { ApiConfig } from "../config.js";
 
 /**
  * Brute-force protection for the password grant (security catalogue C1): failed sign-ins are
- * counted per account and per client IP in a fixed window. Only failures count; a success
- * clears the account's counter. While either counter is full every attempt is refused, even
- * one with the right password, until the window ends.
+ * counted per account and per client IP in a fixed window. While either counter is full every
+ * attempt is refused, even one with the right password, until the window ends.
+ *
+ * Each attempt reserves a point on both counters *before* the password is checked, so a burst
+ * of parallel guesses cannot all slip past the check while Argon2 is busy. A successful
+ * sign-in gives the points back (and clears the account's counter), so in effect only
+ * failures count.
  */
 export interface LoginLimiter {
-  /** Seconds until the next attempt is allowed, or undefined when not blocked. */
-  blockedFor(accountKey: string, ip: string): Promise<number | undefined>;
-  recordFailure(accountKey: string, ip: string): Promise<void>;
-  recordSuccess(accountKey: string): Promise<void>;
+  /** Reserves an attempt; returns the seconds to wait when blocked (nothing is reserved then). */
+  reserve(accountKey: string, ip: string): Promise<number | undefined>;
+  /** A reserved attempt succeeded: clear the account's counter and refund the IP's point. */
+  succeeded(accountKey: string, ip: string): Promise<void>;
+}
+
+function retryAfterSeconds(state: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
 }
 
 export function createLoginLimiter(limits: ApiConfig["loginLimits"]): LoginLimiter {
@@ -26,30 +34,30 @@ export function createLoginLimiter(limits: ApiConfig["loginLimits"]): LoginLimit
     duration: limits.windowSeconds,
   });
 
-  async function waitFor(
-    limiter: RateLimiterMemory,
-    points: number,
-    key: string,
-  ): Promise<number | undefined> {
-    const state = await limiter.get(key);
-    if (!state || state.consumedPoints < points) return undefined;
-    return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  /** Consumes one point; the limiter rejects with its state (not an Error) when over the limit. */
+  async function take(limiter: RateLimiterMemory, key: string): Promise<number | undefined> {
+    try {
+      await limiter.consume(key, 1);
+      return undefined;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return retryAfterSeconds(rejection);
+      throw rejection;
+    }
   }
 
   return {
-    async blockedFor(accountKey, ip) {
-      const waits = await Promise.all([
-        waitFor(perAccount, limits.perUser, accountKey),
-        waitFor(perIp, limits.perIp, ip),
-      ]);
-      const blocked = waits.filter((wait): wait is number => wait !== undefined);
-      return blocked.length > 0 ? Math.max(...blocked) : undefined;
+    async reserve(accountKey, ip) {
+      const ipWait = await take(perIp, ip);
+      if (ipWait !== undefined) return ipWait;
+      const accountWait = await take(perAccount, accountKey);
+      if (accountWait !== undefined) {
+        await perIp.reward(ip, 1); // a refused attempt is not a failed sign-in
+        return accountWait;
+      }
+      return undefined;
     },
-    async recordFailure(accountKey, ip) {
-      await Promise.all([perAccount.penalty(accountKey, 1), perIp.penalty(ip, 1)]);
-    },
-    async recordSuccess(accountKey) {
-      await perAccount.delete(accountKey);
+    async succeeded(accountKey, ip) {
+      await Promise.all([perAccount.delete(accountKey), perIp.reward(ip, 1)]);
     },
   };
 }

@@ -73,6 +73,16 @@ describe("C1 brute-force limits on the password grant", () => {
     expectOAuthError(await attempt(target, "bob", "wrong"), 400, incorrect);
   });
 
+  it("a burst of parallel guesses gets no more tries than the limit", async () => {
+    const target = await start({ LOGIN_FAILURES_PER_USER: "3" });
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_unused, i) => attempt(target, "alice", `parallel-${i}`)),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toStrictEqual([400, 400, 400, ...Array<number>(9).fill(429)]);
+    expectThrottled(await attempt(target, "alice", "alice-password"), 900);
+  });
+
   it("unknown accounts are limited the same way (no enumeration through the lock)", async () => {
     const target = await start({ LOGIN_FAILURES_PER_USER: "3" });
     for (let i = 0; i < 3; i++) {

@@ -25,7 +25,7 @@ export async function passwordGrant(context: GrantContext): Promise<TokenRespons
   const accountKey = user ? `uid:${user.uid}` : `name:${sha256(username.toLowerCase())}`;
   const log = { username: logSafe(username), clientId: client.clientId };
 
-  const wait = await limiter.blockedFor(accountKey, request.ip);
+  const wait = await limiter.reserve(accountKey, request.ip);
   if (wait !== undefined) {
     request.log.warn({ ...log, outcome: "throttled", retryAfter: wait }, "sign-in throttled");
     throw oauthErrors.tooManyAttempts(wait);
@@ -33,13 +33,12 @@ export async function passwordGrant(context: GrantContext): Promise<TokenRespons
 
   const passwordOk = await verifyPassword(user?.pass, password);
   if (!user || !passwordOk || !user.status) {
-    await limiter.recordFailure(accountKey, request.ip);
     const outcome = !user ? "unknown_user" : !passwordOk ? "wrong_password" : "blocked_user";
     request.log.info({ ...log, outcome }, "sign-in failed");
     throw oauthErrors.invalidCredentials();
   }
 
-  await limiter.recordSuccess(accountKey);
+  await limiter.succeeded(accountKey, request.ip);
   request.log.info({ ...log, uid: user.uid, outcome: "success" }, "sign-in succeeded");
   return services.issuer.issue({
     clientId: client.clientId,
