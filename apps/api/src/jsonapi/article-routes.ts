@@ -248,7 +248,10 @@ export function registerArticleRoutes(app: FastifyInstance, services: Services):
 
     const data = readResourceObject(parseJsonBody(request.body), ARTICLE_TYPE);
     if (data.id !== article.uuid) {
-      const sent = typeof data.id === "string" ? data.id : JSON.stringify(data.id ?? "");
+      const sent =
+        typeof data.id === "string" || data.id === undefined
+          ? (data.id ?? "")
+          : JSON.stringify(data.id);
       throw JsonApiError.of(
         400,
         `The selected entity (${article.uuid}) does not match the ID in the payload (${sent}).`,
