@@ -58,6 +58,16 @@ async function verifyError(accessToken: string): Promise<unknown> {
   );
 }
 
+async function tokenRequest(params: Record<string, string>): Promise<Response> {
+  const response = await fetch(`${api.url}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(params),
+  });
+  await response.text();
+  return response;
+}
+
 describe("user:add", () => {
   it("creates an active user with the given password and roles", async () => {
     const result = await cli([
@@ -268,6 +278,17 @@ describe("client:add", () => {
       defaultScopes: ["editor"],
       defaultUser: null,
     });
+
+    // The running API accepts the new client at once.
+    const response = await tokenRequest({
+      grant_type: "password",
+      client_id: "c1",
+      client_secret: "s1",
+      username: "carol",
+      password: "carol-new-password",
+      scope: "editor",
+    });
+    expect(response.status).toBe(200);
   });
 
   it("adds a public client and a client_credentials client with a generated secret", async () => {
@@ -297,6 +318,13 @@ describe("client:add", () => {
       grantTypes: ["client_credentials"],
       defaultUser: user("admin").uid,
     });
+    const response = await tokenRequest({
+      grant_type: "client_credentials",
+      client_id: "machine",
+      client_secret: secret ?? "",
+      scope: "administrator",
+    });
+    expect(response.status).toBe(200);
   });
 
   it("rejects contradictory or unknown options", async () => {
