@@ -14,11 +14,13 @@ export interface ActiveSession {
 
 /**
  * The session of the request being rendered (server components, server actions). Read-only:
- * it never refreshes, because cookies set during a render are dropped.
+ * it never refreshes, because cookies set during a render are dropped. Takes a getter: reading
+ * `cookies()` first marks the render dynamic, so `next build` never builds the BFF (which
+ * needs the runtime environment).
  */
-export async function getServerSessionState(bff: Bff): Promise<SessionReadResult> {
+export async function getServerSessionState(getBff: () => Bff): Promise<SessionReadResult> {
   const store = await cookies();
-  return bff.readSession(store.getAll());
+  return getBff().readSession(store.getAll());
 }
 
 /**
@@ -26,8 +28,11 @@ export async function getServerSessionState(bff: Bff): Promise<SessionReadResult
  * brings the person back to `callbackPath`. Call it in every protected page: `proxy.ts` is a
  * convenience, not a guard.
  */
-export async function requireSession(bff: Bff, callbackPath: string): Promise<ActiveSession> {
-  const state = await getServerSessionState(bff);
+export async function requireSession(
+  getBff: () => Bff,
+  callbackPath: string,
+): Promise<ActiveSession> {
+  const state = await getServerSessionState(getBff);
   if (state.status !== "active") redirect(loginPathFor(callbackPath));
   return { claims: state.claims, session: state.session };
 }

@@ -1,0 +1,18 @@
+import type { ReactNode } from "react";
+import { BffSessionProvider, SignedOutRedirect } from "next-token-bff/client";
+import { requireSession } from "next-token-bff/server";
+import { getBff } from "../../lib/bff";
+
+/**
+ * Everything in this group needs a session. The layout checks it on the server; each page
+ * checks again (layouts do not re-run on every client navigation).
+ */
+export default async function ProtectedLayout({ children }: { children: ReactNode }) {
+  const { session } = await requireSession(getBff, "/");
+  return (
+    <BffSessionProvider session={session}>
+      <SignedOutRedirect />
+      {children}
+    </BffSessionProvider>
+  );
+}

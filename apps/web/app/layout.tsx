@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { getServerSessionState } from "next-token-bff/server";
+import { getBff } from "../lib/bff";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Token BFF demo", template: "%s · Token BFF demo" },
+  description: "Sign in against an external token API; the tokens stay on the server.",
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const state = await getServerSessionState(getBff);
+  const signedIn = state.status === "active";
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <nav aria-label="Main">
+            <Link className="brand" href="/">
+              Token BFF demo
+            </Link>
+            {signedIn ? <Link href="/account">Account</Link> : <Link href="/login">Sign in</Link>}
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,23 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+
+// npm workspaces hoist dependencies to the repository root; Turbopack must see it.
+const repositoryRoot = path.join(process.cwd(), "..", "..");
+
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "same-origin" },
+];
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  turbopack: { root: repositoryRoot },
+  outputFileTracingRoot: repositoryRoot,
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default nextConfig;
