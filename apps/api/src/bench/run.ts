@@ -243,23 +243,46 @@ function fixed(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : "–";
 }
 
+/** A Markdown table already laid out the way Prettier formats one (so `prettier --check` passes). */
+function alignedTable(header: string[], body: string[][], rightAligned: boolean[]): string {
+  const cell = (text: string) => text.replaceAll("|", "\\|").replace(/\s+/g, " ");
+  const rows = [header, ...body].map((row) => row.map(cell));
+  const widths = header.map((_, column) =>
+    Math.max(3, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (row: string[]) =>
+    `| ${widths
+      .map((width, column) =>
+        rightAligned[column]
+          ? (row[column] ?? "").padStart(width)
+          : (row[column] ?? "").padEnd(width),
+      )
+      .join(" | ")} |`;
+  const rule = `| ${widths
+    .map((width, column) =>
+      rightAligned[column] ? `${"-".repeat(width - 1)}:` : "-".repeat(width),
+    )
+    .join(" | ")} |`;
+  const [head = [], ...rest] = rows;
+  return [line(head), rule, ...rest.map(line)].join("\n");
+}
+
 function markdownTable(rows: Row[]): string {
-  const lines = [
-    "| scenario | req/s (mean) | p50 ms | p99 ms | requests | non-2xx | errors |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ];
-  for (const row of rows) {
+  const header = ["scenario", "req/s (mean)", "p50 ms", "p99 ms", "requests", "non-2xx", "errors"];
+  const body = rows.map((row) => {
     const r = row.result;
-    if (!r) {
-      lines.push(`| ${row.scenario} | skipped: ${row.skipped ?? "?"} | | | | | |`);
-      continue;
-    }
-    lines.push(
-      `| ${row.scenario} | ${fixed(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ` +
-        `${r.requests.total} | ${r.non2xx} | ${r.errors} (timeouts ${r.timeouts}) |`,
-    );
-  }
-  return lines.join("\n");
+    if (!r) return [row.scenario, `skipped: ${row.skipped ?? "?"}`, "", "", "", "", ""];
+    return [
+      row.scenario,
+      fixed(r.requests.average),
+      String(r.latency.p50),
+      String(r.latency.p99),
+      String(r.requests.total),
+      String(r.non2xx),
+      `${r.errors} (timeouts ${r.timeouts})`,
+    ];
+  });
+  return alignedTable(header, body, [false, true, true, true, true, true, true]);
 }
 
 function packageVersion(name: string): string {
@@ -301,7 +324,7 @@ function section(rows: Row[]): string {
     `## ${when}`,
     "",
     ...machineLines(),
-    `- Load: autocannon, ${connections} connections, pipelining 1, ${warmup} s warm-up (discarded) then ${duration} s per scenario, one scenario after the other against the same server.`,
+    `- Load: autocannon, ${connections} connections, pipelining 1, ${warmup > 0 ? `${warmup} s warm-up (discarded), then ` : "no warm-up, "}${duration} s per scenario, one scenario after the other against the same server.`,
     "- Setup: API in a worker thread of the bench process (Fastify, logging off), autocannon in the main thread, so both share the machine's cores; fresh SQLite file (WAL) with demo data; loopback.",
     `- Login limiter limits raised to ${LOGIN_LIMIT} for the run: it holds a point per sign-in in flight, so ${connections} parallel sign-ins of one account would otherwise be throttled by the default per-account limit (5).`,
     "",
