@@ -9,7 +9,14 @@ import { registerEntryPoint } from "./entry-point-route.js";
 import { JsonApiError } from "./errors.js";
 import { registerUserRoutes } from "./user-routes.js";
 
-/** Core JSON:API: the entry point, node--article and user--user. */
+/**
+ * Core JSON:API: the entry point, node--article and user--user.
+ *
+ * Order of checks, as in Drupal: bearer token (401) → method (405) → Content-Type on writes
+ * (415) → query parameter names (400) → entity UUID (404) → access (403) → body (400/409) →
+ * field access (403) → validation (422). Every error is a JSON:API document; nothing a client
+ * sends may produce a 5xx.
+ */
 export async function jsonapiRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
