@@ -1,0 +1,128 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
+import { type UpstreamRouteErrorCode, errorResponse } from "./errors.js";
+import { BodyTooLargeError } from "./request-body.js";
+import { browserResponseHeaders, mediaTypeOf } from "./response-headers.js";
+
+export interface UpstreamCall {
+  dispatcher: Dispatcher;
+  method: Dispatcher.HttpMethod;
+  /** Path and query on the upstream origin, already checked. */
+  path: string;
+  headers: Record<string, string>;
+  body: AsyncIterable<Uint8Array> | null;
+  /** The browser's request signal: a disconnect aborts the upstream request. */
+  signal: AbortSignal;
+  /** Time until the upstream's response headers, and the longest pause inside its body. */
+  timeoutMs: number;
+}
+
+export interface UpstreamAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Dispatcher.ResponseData["body"];
+}
+
+export type UpstreamOutcome =
+  | { ok: true; answer: UpstreamAnswer }
+  | {
+      ok: false;
+      code: Extract<
+        UpstreamRouteErrorCode,
+        "upstream_unreachable" | "upstream_timeout" | "body_too_large"
+      >;
+      aborted: boolean;
+    };
+
+const timeoutCodes = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
+
+/** One upstream request. Redirects are not followed (a plain undici dispatcher never does). */
+export async function callUpstream(
+  call: UpstreamCall,
+  bodyState: { tooLarge: boolean } | null,
+): Promise<UpstreamOutcome> {
+  try {
+    const response: Dispatcher.ResponseData = await call.dispatcher.request({
+      method: call.method,
+      path: call.path,
+      headers: call.headers,
+      body: call.body === null ? null : Readable.from(call.body, { objectMode: false }),
+      signal: call.signal,
+      headersTimeout: call.timeoutMs,
+      bodyTimeout: call.timeoutMs,
+    });
+    return {
+      ok: true,
+      answer: { status: response.statusCode, headers: response.headers, body: response.body },
+    };
+  } catch (error) {
+    if (bodyState?.tooLarge === true || error instanceof BodyTooLargeError) {
+      return { ok: false, code: "body_too_large", aborted: false };
+    }
+    const code = errorCode(error);
+    if (code !== undefined && timeoutCodes.has(code)) {
+      return { ok: false, code: "upstream_timeout", aborted: false };
+    }
+    return { ok: false, code: "upstream_unreachable", aborted: call.signal.aborted };
+  }
+}
+
+export interface AnswerPolicy {
+  responseHeaders: ReadonlySet<string>;
+  responseContentTypes: ReadonlySet<string>;
+}
+
+const statusesWithoutBody = new Set([204, 205, 304]);
+
+/**
+ * The browser's response to an upstream answer: allow-listed headers, our protective headers,
+ * the body streamed. Redirects and content types outside the allow-list are refused with 502,
+ * so nothing but data is ever served on our origin (catalogue B5, B6).
+ */
+export function answerToResponse(
+  answer: UpstreamAnswer,
+  method: string,
+  policy: AnswerPolicy,
+  setCookies: readonly string[],
+): Response {
+  const { status } = answer;
+  if (status >= 300 && status < 400 && status !== 304) {
+    answer.body.destroy();
+    return errorResponse("upstream_redirect", { setCookies });
+  }
+  const withoutBody = method === "HEAD" || statusesWithoutBody.has(status);
+  const mediaType = mediaTypeOf(answer.headers);
+  const emptyBody = answer.headers["content-length"] === "0";
+  if (!withoutBody && !emptyBody) {
+    if (mediaType === undefined || !policy.responseContentTypes.has(mediaType)) {
+      answer.body.destroy();
+      return errorResponse("upstream_content_type", { setCookies });
+    }
+  }
+  const headers = browserResponseHeaders(answer.headers, policy.responseHeaders, setCookies);
+  if (withoutBody || emptyBody) {
+    answer.body.destroy();
+    return new Response(null, { status, headers });
+  }
+  const body = Readable.toWeb(answer.body) as unknown as ReadableStream<Uint8Array>;
+  return new Response(body, { status, headers });
+}
+
+/** Reads and drops an upstream answer that is not passed on (keeps the connection reusable). */
+export async function discardAnswer(answer: UpstreamAnswer): Promise<void> {
+  try {
+    await answer.body.dump({ limit: 64 * 1024 });
+  } catch {
+    // the connection is closed instead
+  }
+}

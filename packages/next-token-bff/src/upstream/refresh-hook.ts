@@ -1,0 +1,27 @@
+import type { SessionClaims } from "../session/claims.js";
+
+/**
+ * The token refresh the proxy calls (issue 5 provides it): once when the access token is due
+ * (expired, or within `refreshSkewSeconds`), or once after an upstream 401, and then the
+ * request is retried once with the new token.
+ */
+export interface RefreshRequest {
+  claims: SessionClaims;
+  /** The joined session cookie as the browser sent it. */
+  cookieValue: string;
+  /** The request's session cookie names (whole and chunks), for deleting stale chunks. */
+  cookieNames: readonly string[];
+  /** Why the refresh is asked for. */
+  reason: "due" | "rejected";
+  request: Request;
+}
+
+export interface RefreshedSession {
+  /** The session after the refresh; its `accessToken` is used for the retry. */
+  claims: SessionClaims;
+  /** Complete `Set-Cookie` header values for the browser (new chunks, deleted stale ones). */
+  setCookies: readonly string[];
+}
+
+/** Null when the refresh failed for good: the proxy then ends the session. */
+export type RefreshHook = (request: RefreshRequest) => Promise<RefreshedSession | null>;

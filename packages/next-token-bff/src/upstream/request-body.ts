@@ -1,0 +1,81 @@
+/**
+ * The browser's request body on its way upstream: streamed chunk by chunk, counted, and cut
+ * off above the size limit (catalogue B10). When a retry may be needed (a refresh hook is set)
+ * the chunks already read are kept, so the same bytes can be sent again after a refresh;
+ * the limit bounds that memory too.
+ */
+export class BodyTooLargeError extends Error {
+  override name = "BodyTooLargeError";
+}
+
+export class RequestBodySource {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly kept: Uint8Array[] = [];
+  private bytes = 0;
+  private done = false;
+  tooLarge = false;
+
+  constructor(
+    stream: ReadableStream<Uint8Array>,
+    private readonly maxBytes: number,
+    private readonly keepForRetry: boolean,
+  ) {
+    this.reader = stream.getReader();
+  }
+
+  /** Reads the next chunk; concurrent reads are served in order by the stream itself. */
+  private async next(): Promise<Uint8Array | null> {
+    if (this.done) return null;
+    const { done, value } = await this.reader.read();
+    if (done) {
+      this.done = true;
+      return null;
+    }
+    this.bytes += value.byteLength;
+    if (this.bytes > this.maxBytes) {
+      this.tooLarge = true;
+      this.done = true;
+      this.kept.length = 0;
+      void this.reader.cancel().catch(() => {});
+      throw new BodyTooLargeError(`request body over ${this.maxBytes} bytes`);
+    }
+    if (this.keepForRetry) this.kept.push(value);
+    return value;
+  }
+
+  /** The body for the first upstream attempt. */
+  async *stream(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const chunk = await this.next();
+      if (chunk === null) return;
+      yield chunk;
+    }
+  }
+
+  /**
+   * Reads whatever the first attempt did not send (the upstream may answer before reading it
+   * all), so a retry can send the whole body. False when the body is not kept.
+   */
+  async readRest(): Promise<boolean> {
+    if (!this.keepForRetry) return false;
+    while ((await this.next()) !== null) {
+      // keeps reading into `kept`
+    }
+    return true;
+  }
+
+  /** The whole body again, for the retry after a refresh. Only after `readRest()`. */
+  replay(): AsyncGenerator<Uint8Array> {
+    const chunks = [...this.kept];
+    return (async function* () {
+      yield* chunks;
+    })();
+  }
+
+  /** Stops reading the browser's body (the request is answered without it). */
+  discard(): void {
+    if (this.done) return;
+    this.done = true;
+    void this.reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Which upstream path a proxy request may reach (catalogue B1). The path is taken from the
+ * request URL, decoded exactly once per segment, and each decoded segment must be plain
+ * (letters, digits, `-`, `_`, `.`, `~`; never `.` or `..`). Anything that could change the
+ * directory or the host (`%2f`, `%5c`, `\`, `//`, `@`, `:`, `%`, control characters, invalid
+ * UTF-8) is refused rather than repaired. The result must then start with an allowed prefix.
+ */
+
+export interface UpstreamPathPolicy {
+  /** Where the route is mounted, e.g. `/api/upstream`. */
+  mountPath: string;
+  /** Upstream path prefixes, e.g. `["/jsonapi/"]`; a prefix `/x/` also allows `/x` itself. */
+  allowedPrefixes: readonly string[];
+  /** What a decoded segment may look like. */
+  segmentPattern: RegExp;
+  /** Longest accepted path (raw, after the mount path), in characters. */
+  maxPathLength: number;
+}
+
+export const defaultSegmentPattern = /^[A-Za-z0-9_~.-]+$/;
+
+export type UpstreamPathResult =
+  { ok: true; path: string; segments: string[]; search: string } | { ok: false };
+
+function normaliseMountPath(mountPath: string): string {
+  const trimmed = mountPath.replace(/\/+$/, "");
+  if (!trimmed.startsWith("/")) throw new Error(`mountPath must start with "/": ${mountPath}`);
+  return trimmed;
+}
+
+export function createPathPolicy(
+  options: Partial<UpstreamPathPolicy> & Pick<UpstreamPathPolicy, "mountPath">,
+): UpstreamPathPolicy {
+  const allowedPrefixes = options.allowedPrefixes ?? ["/jsonapi/"];
+  for (const prefix of allowedPrefixes) {
+    if (!prefix.startsWith("/") || prefix.includes("..") || prefix.includes("//")) {
+      throw new Error(`allowed upstream path prefixes must be absolute paths: ${prefix}`);
+    }
+  }
+  return {
+    mountPath: normaliseMountPath(options.mountPath),
+    allowedPrefixes,
+    segmentPattern: options.segmentPattern ?? defaultSegmentPattern,
+    maxPathLength: options.maxPathLength ?? 2048,
+  };
+}
+
+function isAllowed(path: string, prefixes: readonly string[]): boolean {
+  return prefixes.some((prefix) =>
+    prefix.endsWith("/")
+      ? path.startsWith(prefix) || path === prefix.slice(0, -1)
+      : path === prefix || path.startsWith(`${prefix}/`),
+  );
+}
+
+/**
+ * The upstream path of a proxy request, or `{ ok: false }` (→ 400). `routeSegments` are the
+ * catch-all parameters as Next decoded them, when available: they must name the same segments,
+ * so a path that Next and the URL parser read differently is refused too.
+ */
+export function resolveUpstreamPath(
+  requestUrl: string,
+  policy: UpstreamPathPolicy,
+  routeSegments?: readonly string[],
+): UpstreamPathResult {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return { ok: false };
+  }
+  const { pathname } = url;
+  if (!pathname.startsWith(`${policy.mountPath}/`)) return { ok: false };
+  const raw = pathname.slice(policy.mountPath.length);
+  if (raw.length > policy.maxPathLength) return { ok: false };
+
+  const segments: string[] = [];
+  for (const part of raw.slice(1).split("/")) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(part);
+    } catch {
+      return { ok: false };
+    }
+    if (decoded === "." || decoded === ".." || !policy.segmentPattern.test(decoded)) {
+      return { ok: false };
+    }
+    segments.push(decoded);
+  }
+  if (routeSegments !== undefined) {
+    if (routeSegments.length !== segments.length) return { ok: false };
+    if (routeSegments.some((segment, index) => segment !== segments[index])) return { ok: false };
+  }
+
+  const path = `/${segments.map((segment) => encodeURIComponent(segment)).join("/")}`;
+  if (!isAllowed(path, policy.allowedPrefixes)) return { ok: false };
+  return { ok: true, path, segments, search: url.search };
+}
