@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       "**/dist/**",
       "**/.next/**",
+      "**/.next-test/**",
       "**/node_modules/**",
       "**/coverage/**",
       "**/next-env.d.ts",
