@@ -97,7 +97,7 @@ export function answerToResponse(
 ): Response {
   const { status } = answer;
   if (status >= 300 && status < 400 && status !== 304) {
-    answer.body.destroy();
+    dropAnswer(answer);
     return errorResponse("upstream_redirect", { setCookies });
   }
   const withoutBody = method === "HEAD" || statusesWithoutBody.has(status);
@@ -105,17 +105,25 @@ export function answerToResponse(
   const emptyBody = answer.headers["content-length"] === "0";
   if (!withoutBody && !emptyBody) {
     if (mediaType === undefined || !policy.responseContentTypes.has(mediaType)) {
-      answer.body.destroy();
+      dropAnswer(answer);
       return errorResponse("upstream_content_type", { setCookies });
     }
   }
   const headers = browserResponseHeaders(answer.headers, policy.responseHeaders, setCookies);
   if (withoutBody || emptyBody) {
-    answer.body.destroy();
+    void discardAnswer(answer);
     return new Response(null, { status, headers });
   }
   const body = Readable.toWeb(answer.body) as unknown as ReadableStream<Uint8Array>;
   return new Response(body, { status, headers });
+}
+
+const ignore = () => {};
+
+/** Closes an answer whose body must not be read (it may be large or never end). */
+function dropAnswer(answer: UpstreamAnswer): void {
+  answer.body.on("error", ignore);
+  answer.body.destroy();
 }
 
 /** Reads and drops an upstream answer that is not passed on (keeps the connection reusable). */
