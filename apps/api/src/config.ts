@@ -1,11 +1,31 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { redirectUriProblem } from "./oauth/redirect-uri.js";
 
 const booleanFlag = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
   .transform((value) => ["1", "true", "yes", "on"].includes(value));
 
 const seconds = z.coerce.number().int().positive();
+
+/** Where the web app's next-auth callback lives in the demo setup (`npm start`). */
+export const DEMO_WEB_REDIRECT_URI = "http://localhost:3000/api/auth/callback/upstream";
+
+/** A comma-separated list of redirect URIs, each one registrable (absolute http(s), no fragment). */
+const redirectUriList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .superRefine((uris, context) => {
+    for (const uri of uris) {
+      const problem = redirectUriProblem(uri);
+      if (problem !== undefined) context.addIssue({ code: "custom", message: `${uri} ${problem}` });
+    }
+  });
 
 const defaultDatabasePath = fileURLToPath(new URL("../data/reference-api.sqlite", import.meta.url));
 
@@ -20,6 +40,8 @@ const configSchema = z
     DEMO_DATA: booleanFlag.default(true),
     API_CLIENT_SECRET: z.string().min(16).optional(),
     TRUSTED_PROXIES: z.string().optional(),
+    // Redirect URIs of `next-web` for the authorization code flow (exact match).
+    API_WEB_REDIRECT_URIS: redirectUriList.optional(),
     LOGIN_FAILURES_PER_USER: z.coerce.number().int().positive().default(5),
     LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(100),
     LOGIN_FAILURE_WINDOW: seconds.default(900),
@@ -37,6 +59,8 @@ const configSchema = z
     issuer: withTrailingSlash(env.API_ISSUER ?? `http://${env.API_HOST}:${env.API_PORT}`),
     demoData: env.DEMO_DATA,
     clientSecret: env.API_CLIENT_SECRET,
+    // Demo data brings the demo web app's callback; otherwise the code flow needs the variable.
+    webRedirectUris: env.API_WEB_REDIRECT_URIS ?? (env.DEMO_DATA ? [DEMO_WEB_REDIRECT_URI] : []),
     trustedProxies: env.TRUSTED_PROXIES?.split(",")
       .map((entry) => entry.trim())
       .filter(Boolean),

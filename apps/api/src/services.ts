@@ -3,8 +3,10 @@ import type { Database } from "./db/database.js";
 import { createBearerVerifier } from "./auth/bearer-verifier.js";
 import { loadSigningKey } from "./auth/signing-key.js";
 import { createTokenIssuer } from "./auth/token-issuer.js";
+import { createAuthorizationCodeRepository } from "./db/authorization-codes.js";
 import { createClientRepository } from "./db/clients.js";
 import { createScopeRepository } from "./db/scopes.js";
+import { loadSecret } from "./db/secrets.js";
 import { createTokenRepository } from "./db/tokens.js";
 import { createUserRepository } from "./db/users.js";
 
@@ -14,7 +16,10 @@ export function createServices(config: ApiConfig, db: Database) {
   const clients = createClientRepository(db);
   const scopes = createScopeRepository(db);
   const tokens = createTokenRepository(db);
+  const codes = createAuthorizationCodeRepository(db);
   const key = loadSigningKey(db);
+  // Signs the authorization pages' session and CSRF cookies; shared by all instances.
+  const pageSecret = loadSecret(db, "authorize-pages");
   const issuer = createTokenIssuer({
     tokens,
     key,
@@ -23,7 +28,19 @@ export function createServices(config: ApiConfig, db: Database) {
     refreshTokenTtl: config.refreshTokenTtl,
   });
   const verifier = createBearerVerifier({ key, issuer: config.issuer, tokens, users, scopes });
-  return { config, db, users, clients, scopes, tokens, key, issuer, verifier };
+  return {
+    config,
+    db,
+    users,
+    clients,
+    scopes,
+    tokens,
+    codes,
+    key,
+    pageSecret,
+    issuer,
+    verifier,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

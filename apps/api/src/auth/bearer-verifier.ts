@@ -86,7 +86,7 @@ export function createBearerVerifier(options: BearerVerifierOptions) {
       const grantedRoles = new Set<Role>();
       for (const name of tokenScopes) {
         const scope = scopes.find(name);
-        if (scope && user.roles.includes(scope.role)) grantedRoles.add(scope.role);
+        if (scope?.role && user.roles.includes(scope.role)) grantedRoles.add(scope.role);
       }
       return {
         kind: "user",

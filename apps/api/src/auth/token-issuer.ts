@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import type { TokenRepository } from "../db/tokens.js";
+import type { User } from "../db/users.js";
 import { sha256 } from "./hash.js";
 import type { SigningKey } from "./signing-key.js";
 
@@ -10,6 +11,18 @@ export interface TokenResponse {
   expires_in: number;
   access_token: string;
   refresh_token?: string;
+  /** OpenID Connect: only when the token has the `openid` scope. */
+  id_token?: string;
+}
+
+/** The signed-in user an OpenID Connect ID token describes. */
+export interface IdTokenRequest {
+  clientId: string;
+  user: Pick<User, "uid" | "name" | "mail">;
+  /** When the user entered the password (seconds). */
+  authTime: number | undefined;
+  /** The `nonce` of the authorization request, when there was one. */
+  nonce: string | undefined;
 }
 
 export interface IssueRequest {
@@ -107,9 +120,34 @@ export function createTokenIssuer(options: TokenIssuerOptions) {
     };
   }
 
+  /**
+   * An OpenID Connect ID token (RS256, same key as the access tokens): `aud` is the client,
+   * `sub` the uid, the profile claims as on /oauth/userinfo. It lives as long as an access token.
+   */
+  async function signIdToken(request: IdTokenRequest): Promise<string> {
+    const iat = Math.floor(Date.now() / 1000);
+    const { user } = request;
+    const claims: Record<string, unknown> = {
+      iss: issuer,
+      sub: String(user.uid),
+      aud: request.clientId,
+      exp: iat + accessTokenTtl,
+      iat,
+      ...(request.authTime !== undefined ? { auth_time: request.authTime } : {}),
+      ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+      name: user.name,
+      preferred_username: user.name,
+      ...(user.mail !== null ? { email: user.mail, email_verified: true } : {}),
+    };
+    return new SignJWT(claims)
+      .setProtectedHeader({ typ: "JWT", alg: "RS256" })
+      .sign(key.privateKey);
+  }
+
   return {
     reserve,
     sign,
+    signIdToken,
     async issue(request: IssueRequest): Promise<TokenResponse> {
       return sign(reserve(request));
     },

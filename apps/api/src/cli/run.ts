@@ -5,8 +5,13 @@ import { z } from "zod";
 import { sha256 } from "../auth/hash.js";
 import { hashPassword } from "../auth/passwords.js";
 import { isRole, roles, type Role } from "../auth/permissions.js";
-import { ConfigError, loadConfig, type ApiConfig } from "../config.js";
-import { DEMO_CLIENT_SECRET, WEB_CLIENT_ID } from "../db/bootstrap.js";
+import { ConfigError, DEMO_WEB_REDIRECT_URI, loadConfig, type ApiConfig } from "../config.js";
+import {
+  DEMO_CLIENT_SECRET,
+  upsertScopes,
+  upsertWebClient,
+  WEB_CLIENT_ID,
+} from "../db/bootstrap.js";
 import { createClientRepository, grantTypes, type GrantType } from "../db/clients.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { demoUsers, loadDemoData } from "../db/demo-data.js";
@@ -354,25 +359,13 @@ const handlers: Record<CommandName, Handler> = {
     const demoConfig: ApiConfig = { ...config(), demoData: true };
     return withDatabase(demoConfig, false, async (db) => {
       const services = createServices(demoConfig, db);
-      for (const role of roles) {
-        if (services.scopes.find(role)) continue;
-        services.scopes.upsert({
-          name: role,
-          description: `Act with the ${role} role`,
-          role,
-          grantTypes: ["password", "refresh_token", "client_credentials"],
-        });
-      }
+      upsertScopes(services.scopes);
       const secret = demoConfig.clientSecret ?? DEMO_CLIENT_SECRET;
-      services.clients.upsert({
-        clientId: WEB_CLIENT_ID,
-        label: "Next.js web app",
-        secretHash: sha256(secret),
-        confidential: true,
-        grantTypes: ["password", "refresh_token"],
-        defaultScopes: [],
-        defaultUser: null,
-      });
+      const redirectUris =
+        demoConfig.webRedirectUris.length > 0
+          ? demoConfig.webRedirectUris
+          : [DEMO_WEB_REDIRECT_URI];
+      upsertWebClient(services.clients, sha256(secret), redirectUris);
 
       const missing = demoUsers.filter((demo) => !services.users.findByNameOrMail(demo.name));
       const articles = (db.prepare("SELECT COUNT(*) AS n FROM articles").get() as { n: number }).n;

@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "./database.js";
 import { nowSeconds } from "./database.js";
 
-export const grantTypes = ["password", "refresh_token", "client_credentials"] as const;
+export const grantTypes = [
+  "password",
+  "refresh_token",
+  "client_credentials",
+  "authorization_code",
+] as const;
 export type GrantType = (typeof grantTypes)[number];
 
 export interface OAuthClient {
@@ -14,7 +19,15 @@ export interface OAuthClient {
   grantTypes: GrantType[];
   defaultScopes: string[];
   defaultUser: number | null;
+  /** Redirect URIs of the authorization code flow, matched exactly (string equality). */
+  redirectUris: string[];
+  /** simple_oauth's `automatic_authorization`: a first-party client skips the consent page. */
+  automaticAuthorization: boolean;
 }
+
+/** What `upsert` takes; the code-flow fields default to none / consent required. */
+export type ClientInput = Omit<OAuthClient, "uuid" | "redirectUris" | "automaticAuthorization"> &
+  Partial<Pick<OAuthClient, "redirectUris" | "automaticAuthorization">>;
 
 interface ClientRow {
   client_id: string;
@@ -25,6 +38,15 @@ interface ClientRow {
   grant_types: string;
   default_scopes: string;
   default_user: number | null;
+  redirect_uris: string;
+  automatic_authorization: number;
+}
+
+function stringList(json: string): string[] {
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed)
+    ? parsed.filter((item): item is string => typeof item === "string")
+    : [];
 }
 
 export type ClientRepository = ReturnType<typeof createClientRepository>;
@@ -44,15 +66,19 @@ export function createClientRepository(db: Database) {
         grantTypes: JSON.parse(row.grant_types) as GrantType[],
         defaultScopes: JSON.parse(row.default_scopes) as string[],
         defaultUser: row.default_user,
+        redirectUris: stringList(row.redirect_uris),
+        automaticAuthorization: row.automatic_authorization === 1,
       };
     },
-    upsert(client: Omit<OAuthClient, "uuid">): void {
+    upsert(client: ClientInput): void {
       db.prepare(
-        `INSERT INTO oauth_clients (client_id, uuid, label, secret_hash, confidential, grant_types, default_scopes, default_user, created)
-         VALUES (@clientId, @uuid, @label, @secretHash, @confidential, @grantTypes, @defaultScopes, @defaultUser, @created)
+        `INSERT INTO oauth_clients (client_id, uuid, label, secret_hash, confidential, grant_types, default_scopes, default_user, redirect_uris, automatic_authorization, created)
+         VALUES (@clientId, @uuid, @label, @secretHash, @confidential, @grantTypes, @defaultScopes, @defaultUser, @redirectUris, @automaticAuthorization, @created)
          ON CONFLICT (client_id) DO UPDATE SET label = excluded.label, secret_hash = excluded.secret_hash,
            confidential = excluded.confidential, grant_types = excluded.grant_types,
-           default_scopes = excluded.default_scopes, default_user = excluded.default_user`,
+           default_scopes = excluded.default_scopes, default_user = excluded.default_user,
+           redirect_uris = excluded.redirect_uris,
+           automatic_authorization = excluded.automatic_authorization`,
       ).run({
         clientId: client.clientId,
         uuid: randomUUID(),
@@ -62,6 +88,8 @@ export function createClientRepository(db: Database) {
         grantTypes: JSON.stringify(client.grantTypes),
         defaultScopes: JSON.stringify(client.defaultScopes),
         defaultUser: client.defaultUser,
+        redirectUris: JSON.stringify(client.redirectUris ?? []),
+        automaticAuthorization: client.automaticAuthorization ? 1 : 0,
         created: nowSeconds(),
       });
     },

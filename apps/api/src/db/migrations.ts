@@ -77,4 +77,48 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX articles_created ON articles (created);
   `,
+  // 2: authorization code flow (PKCE) and OpenID Connect.
+  `
+  ALTER TABLE oauth_clients ADD COLUMN redirect_uris TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE oauth_clients ADD COLUMN automatic_authorization INTEGER NOT NULL DEFAULT 0
+    CHECK (automatic_authorization IN (0, 1));
+
+  -- A scope may grant no role (openid); SQLite cannot relax NOT NULL in place.
+  CREATE TABLE oauth_scopes_new (
+    name TEXT PRIMARY KEY,
+    description TEXT NOT NULL,
+    role TEXT,
+    grant_types TEXT NOT NULL
+  );
+  INSERT INTO oauth_scopes_new (name, description, role, grant_types)
+    SELECT name, description, role, grant_types FROM oauth_scopes;
+  DROP TABLE oauth_scopes;
+  ALTER TABLE oauth_scopes_new RENAME TO oauth_scopes;
+  INSERT OR IGNORE INTO oauth_scopes (name, description, role, grant_types)
+    VALUES ('openid', 'Sign in with your account (OpenID Connect)', NULL,
+            '["authorization_code","refresh_token"]');
+
+  CREATE TABLE oauth_authorization_codes (
+    id INTEGER PRIMARY KEY,
+    code_hash TEXT NOT NULL UNIQUE,
+    client_id TEXT NOT NULL REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL REFERENCES users (uid) ON DELETE CASCADE,
+    redirect_uri TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    code_challenge TEXT NOT NULL,
+    nonce TEXT,
+    auth_time INTEGER NOT NULL,
+    family TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1))
+  );
+  CREATE INDEX oauth_authorization_codes_family ON oauth_authorization_codes (family);
+
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created INTEGER NOT NULL
+  );
+  `,
 ];

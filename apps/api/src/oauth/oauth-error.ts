@@ -89,6 +89,15 @@ export const oauthErrors = {
   invalidRefreshToken(hint: string): OAuthError {
     return new OAuthError(400, "invalid_grant", "The refresh token is invalid.", hint);
   },
+  /** league `invalidGrant`: a bad, expired, replayed or foreign authorization code. */
+  invalidGrant(hint: string): OAuthError {
+    return new OAuthError(
+      400,
+      "invalid_grant",
+      "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+      hint,
+    );
+  },
   unauthorizedClient(hint: string): OAuthError {
     return new OAuthError(
       400,

@@ -6,6 +6,7 @@ import { authenticateClient } from "./client-auth.js";
 import type { FormParams } from "./form-body.js";
 import { FORM_BODY_LIMIT, formParamsOf, rejectParametersInQuery } from "./form-body.js";
 import type { Grant } from "./grants/grant.js";
+import { authorizationCodeGrant } from "./grants/authorization-code.js";
 import { clientCredentialsGrant } from "./grants/client-credentials.js";
 import { passwordGrant } from "./grants/password.js";
 import { refreshTokenGrant } from "./grants/refresh-token.js";
@@ -18,6 +19,7 @@ const grants: Record<GrantType, Grant> = {
   password: passwordGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
+  authorization_code: authorizationCodeGrant,
 };
 
 function isGrantType(value: string): value is GrantType {

@@ -1,9 +1,7 @@
-import { sha256 } from "../../auth/hash.js";
-import { verifyPassword } from "../../auth/passwords.js";
 import type { TokenResponse } from "../../auth/token-issuer.js";
-import { logSafe } from "../log-safe.js";
 import { oauthErrors } from "../oauth-error.js";
 import { parseScopeParam, requireScopesForGrant } from "../scope-param.js";
+import { signIn } from "../sign-in.js";
 import type { GrantContext } from "./grant.js";
 
 /**
@@ -20,29 +18,21 @@ export async function passwordGrant(context: GrantContext): Promise<TokenRespons
   const password = params.get("password");
   if (password === undefined) throw oauthErrors.invalidRequest("password");
 
-  const user = services.users.findByNameOrMail(username);
-  // One counter per account, whether it is addressed by name or by e-mail.
-  const accountKey = user ? `uid:${user.uid}` : `name:${sha256(username.toLowerCase())}`;
-  const log = { username: logSafe(username), clientId: client.clientId };
+  const result = await signIn({
+    request,
+    services,
+    limiter,
+    username,
+    password,
+    clientId: client.clientId,
+    via: "password_grant",
+  });
+  if (result.outcome === "throttled") throw oauthErrors.tooManyAttempts(result.retryAfter);
+  if (result.outcome === "failed") throw oauthErrors.invalidCredentials();
 
-  const wait = await limiter.reserve(accountKey, request.ip);
-  if (wait !== undefined) {
-    request.log.warn({ ...log, outcome: "throttled", retryAfter: wait }, "sign-in throttled");
-    throw oauthErrors.tooManyAttempts(wait);
-  }
-
-  const passwordOk = await verifyPassword(user?.pass, password);
-  if (!user || !passwordOk || !user.status) {
-    const outcome = !user ? "unknown_user" : !passwordOk ? "wrong_password" : "blocked_user";
-    request.log.info({ ...log, outcome }, "sign-in failed");
-    throw oauthErrors.invalidCredentials();
-  }
-
-  await limiter.succeeded(accountKey, request.ip);
-  request.log.info({ ...log, uid: user.uid, outcome: "success" }, "sign-in succeeded");
   return services.issuer.issue({
     clientId: client.clientId,
-    uid: user.uid,
+    uid: result.user.uid,
     scopes,
     withRefreshToken: true,
   });

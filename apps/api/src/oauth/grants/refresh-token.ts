@@ -1,13 +1,14 @@
 import { sha256 } from "../../auth/hash.js";
 import type { ReservedTokens, TokenResponse } from "../../auth/token-issuer.js";
 import { nowSeconds } from "../../db/database.js";
+import { OPENID_SCOPE } from "../../db/scopes.js";
 import type { OAuthError } from "../oauth-error.js";
 import { oauthErrors } from "../oauth-error.js";
 import { parseScopeParam, storedScopes } from "../scope-param.js";
 import type { GrantContext } from "./grant.js";
 
 type Rotation =
-  | { ok: true; reserved: ReservedTokens; uid: number | null }
+  | { ok: true; reserved: ReservedTokens; uid: number | null; scopes: string[]; family: string }
   | { ok: false; error: OAuthError; reason: string; reuse?: boolean };
 
 /**
@@ -66,14 +67,15 @@ export async function refreshTokenGrant(context: GrantContext): Promise<TokenRes
       return fail("Token has been revoked", "reuse_detected", true);
     }
     if (row.access_token_id !== null) tokens.revoke(row.access_token_id);
+    const scopes = requestedScopes.length > 0 ? requestedScopes : originalScopes;
     const reserved = issuer.reserve({
       clientId: client.clientId,
       uid: row.uid,
-      scopes: requestedScopes.length > 0 ? requestedScopes : originalScopes,
+      scopes,
       withRefreshToken: true,
       family: row.family,
     });
-    return { ok: true, reserved, uid: row.uid };
+    return { ok: true, reserved, uid: row.uid, scopes, family: row.family };
   });
 
   if (!rotation.ok) {
@@ -86,5 +88,17 @@ export async function refreshTokenGrant(context: GrantContext): Promise<TokenRes
     throw rotation.error;
   }
   request.log.info({ clientId: client.clientId, uid: rotation.uid }, "refresh token rotated");
-  return issuer.sign(rotation.reserved);
+  const response = await issuer.sign(rotation.reserved);
+  // OpenID Connect Core §12.2: a new ID token with the original `auth_time`, without `nonce`.
+  const user = rotation.uid === null ? undefined : users.findByUid(rotation.uid);
+  if (!user || !rotation.scopes.includes(OPENID_SCOPE)) return response;
+  return {
+    ...response,
+    id_token: await issuer.signIdToken({
+      clientId: client.clientId,
+      user,
+      authTime: services.codes.authTimeOfFamily(rotation.family),
+      nonce: undefined,
+    }),
+  };
 }

@@ -1,0 +1,55 @@
+import type { FastifyRequest } from "fastify";
+import { sha256 } from "../auth/hash.js";
+import { verifyPassword } from "../auth/passwords.js";
+import type { UserWithHash } from "../db/users.js";
+import type { Services } from "../services.js";
+import { logSafe } from "./log-safe.js";
+import type { LoginLimiter } from "./login-limiter.js";
+
+export type SignInResult =
+  | { outcome: "success"; user: UserWithHash }
+  | { outcome: "throttled"; retryAfter: number }
+  | { outcome: "failed" };
+
+export interface SignInAttempt {
+  request: FastifyRequest;
+  services: Services;
+  limiter: LoginLimiter;
+  /** The account name or e-mail address as typed. */
+  username: string;
+  password: string;
+  clientId: string;
+  /** Where the password was entered, for the log. */
+  via: "password_grant" | "sign_in_page";
+}
+
+/**
+ * Checks a user's password under the brute-force limits (security catalogue C1), the same for
+ * the password grant and the authorization endpoint's sign-in page: they share one limiter, so
+ * failures on either count against the same account and IP. Unknown user, wrong password and
+ * blocked user give the same `failed` and all cost one Argon2 verification.
+ */
+export async function signIn(attempt: SignInAttempt): Promise<SignInResult> {
+  const { request, services, limiter, username, password } = attempt;
+  const user = services.users.findByNameOrMail(username);
+  // One counter per account, whether it is addressed by name or by e-mail.
+  const accountKey = user ? `uid:${user.uid}` : `name:${sha256(username.toLowerCase())}`;
+  const log = { username: logSafe(username), clientId: attempt.clientId, via: attempt.via };
+
+  const wait = await limiter.reserve(accountKey, request.ip);
+  if (wait !== undefined) {
+    request.log.warn({ ...log, outcome: "throttled", retryAfter: wait }, "sign-in throttled");
+    return { outcome: "throttled", retryAfter: wait };
+  }
+
+  const passwordOk = await verifyPassword(user?.pass, password);
+  if (!user || !passwordOk || !user.status) {
+    const outcome = !user ? "unknown_user" : !passwordOk ? "wrong_password" : "blocked_user";
+    request.log.info({ ...log, outcome }, "sign-in failed");
+    return { outcome: "failed" };
+  }
+
+  await limiter.succeeded(accountKey, request.ip);
+  request.log.info({ ...log, uid: user.uid, outcome: "success" }, "sign-in succeeded");
+  return { outcome: "success", user };
+}
