@@ -114,11 +114,33 @@ export function answerToResponse(
     void discardAnswer(answer);
     return new Response(null, { status, headers });
   }
-  const body = Readable.toWeb(answer.body) as unknown as ReadableStream<Uint8Array>;
-  return new Response(body, { status, headers });
+  return new Response(toWebStream(answer.body), { status, headers });
 }
 
 const ignore = () => {};
+
+/**
+ * The upstream body as a web stream, pulled chunk by chunk. Not `Readable.toWeb`: on Node 20
+ * it throws an uncaught "Controller is already closed" when the browser cancels mid-body.
+ */
+function toWebStream(body: UpstreamAnswer["body"]): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await chunks.next();
+        if (next.done === true) controller.close();
+        else controller.enqueue(next.value as Uint8Array);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel() {
+      body.on("error", ignore);
+      body.destroy();
+    },
+  });
+}
 
 /** Closes an answer whose body must not be read (it may be large or never end). */
 function dropAnswer(answer: UpstreamAnswer): void {

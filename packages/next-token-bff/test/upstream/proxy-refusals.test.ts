@@ -435,6 +435,21 @@ describe("request bodies (B3, B10)", () => {
     expect(spy.started).toBe(0);
   });
 
+  it("a declared Content-Length over the limit → 413 at once, without reading the body", async () => {
+    let pulled = 0;
+    const never = new ReadableStream<Uint8Array>({
+      pull() {
+        pulled += 1;
+        return new Promise(() => {});
+      },
+    });
+    const response = await post(never, { "content-length": "5000000" });
+    expect(response.status).toBe(413);
+    expect(await json(response)).toEqual({ error: "body_too_large" });
+    expect(spy.started).toBe(0);
+    expect(pulled).toBeLessThanOrEqual(1);
+  });
+
   it("a streamed body (no Content-Length) over the limit → 413, the upstream never gets it whole", async () => {
     const chunk = new TextEncoder().encode("y".repeat(400));
     let sent = 0;
@@ -525,6 +540,39 @@ describe("upstream failures (B10): the session is kept", () => {
     const response = await route.GET(proxyRequest("/jsonapi/node/article", { cookie }));
     expect(response.status).toBe(502);
     expect(await json(response)).toEqual({ error: "upstream_unreachable" });
+  });
+
+  it("streams the answer: the first chunk arrives before the upstream has finished", async () => {
+    let finish: () => void = () => {};
+    spy.respond((_request, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"data":[');
+      finish = () => res.end("]}");
+    });
+    const response = await route.GET(proxyRequest("/jsonapi/node/article", { cookie }));
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toBe('{"data":[');
+    finish();
+    const rest = await reader?.read();
+    expect(new TextDecoder().decode(rest?.value)).toBe("]}");
+  });
+
+  it("a browser that cancels the body mid-stream closes the upstream response, no crash", async () => {
+    let closed = false;
+    spy.respond((_request, res) => {
+      res.on("close", () => (closed = true));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"data":[');
+      const timer = setInterval(() => res.write("1,"), 5);
+      res.on("close", () => clearInterval(timer));
+    });
+    const response = await route.GET(proxyRequest("/jsonapi/node/article", { cookie }));
+    const reader = response.body?.getReader();
+    await reader?.read();
+    await reader?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toBe(true);
   });
 
   it("a browser that goes away aborts the upstream request", async () => {
