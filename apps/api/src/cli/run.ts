@@ -16,6 +16,7 @@ import { createClientRepository, grantTypes, type GrantType } from "../db/client
 import { openDatabase, type Database } from "../db/database.js";
 import { demoUsers, loadDemoData } from "../db/demo-data.js";
 import { createScopeRepository } from "../db/scopes.js";
+import { redirectUriProblem } from "../oauth/redirect-uri.js";
 import { createTokenRepository } from "../db/tokens.js";
 import { createUserRepository, type UserWithHash } from "../db/users.js";
 import { startServer } from "../server.js";
@@ -284,6 +285,8 @@ const handlers: Record<CommandName, Handler> = {
       public: { type: "boolean" },
       label: { type: "string" },
       user: { type: "string" },
+      "redirect-uri": { type: "string", multiple: true },
+      "skip-consent": { type: "boolean" },
     };
     const parsed = parse("client:add", args, options);
     if (parsed.values.help) return help(io, "client:add");
@@ -306,6 +309,31 @@ const handlers: Record<CommandName, Handler> = {
     }
     if (isPublic && clientGrants.includes("client_credentials")) {
       throw new UsageError("a --public client cannot use client_credentials", "client:add");
+    }
+    // Repeated, never comma-split: a redirect URI may contain a comma in its query.
+    const rawRedirects = parsed.values["redirect-uri"];
+    const redirectUris = [
+      ...new Set(
+        (Array.isArray(rawRedirects) ? rawRedirects : []).filter(
+          (uri): uri is string => typeof uri === "string",
+        ),
+      ),
+    ];
+    for (const uri of redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem !== undefined) {
+        throw new UsageError(`--redirect-uri "${uri}" ${problem}`, "client:add");
+      }
+    }
+    const codeFlow = clientGrants.includes("authorization_code");
+    if (codeFlow && redirectUris.length === 0) {
+      throw new UsageError("the authorization_code grant needs --redirect-uri <uri>", "client:add");
+    }
+    if (!codeFlow && (redirectUris.length > 0 || parsed.values["skip-consent"] === true)) {
+      throw new UsageError(
+        "--redirect-uri and --skip-consent need --grant authorization_code",
+        "client:add",
+      );
     }
 
     let secret: string | undefined;
@@ -342,10 +370,13 @@ const handlers: Record<CommandName, Handler> = {
         grantTypes: clientGrants,
         defaultScopes: scopeNames,
         defaultUser,
+        redirectUris,
+        automaticAuthorization: parsed.values["skip-consent"] === true,
       });
       io.out(
         `${existed ? "Updated" : "Added"} ${isPublic ? "public" : "confidential"} client ${clientId} ` +
-          `(grants: ${clientGrants.join(", ")}; scopes: ${scopeNames.join(", ") || "none"}).`,
+          `(grants: ${clientGrants.join(", ")}; scopes: ${scopeNames.join(", ") || "none"}` +
+          `${codeFlow ? `; redirect URIs: ${redirectUris.join(" ")}` : ""}).`,
       );
       if (generated) io.out(`Generated client secret (shown once): ${secret ?? ""}`);
       return EXIT_OK;

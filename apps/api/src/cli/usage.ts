@@ -58,7 +58,7 @@ export const commandHelp = {
   },
   "client:add": {
     synopsis:
-      "client:add <client_id> [--secret <secret>] [--grant <grants>] [--scope <scopes>] [--public]",
+      "client:add <client_id> [--secret <secret>] [--grant <grants>] [--scope <scopes>] [--public] [--redirect-uri <uri>]...",
     summary: "Create or update an OAuth client (a Drupal consumer).",
     options: [
       [
@@ -67,12 +67,24 @@ export const commandHelp = {
       ],
       [
         "--grant <grants>",
-        "password, refresh_token, client_credentials; comma-separated (default password,refresh_token)",
+        "password, refresh_token, client_credentials, authorization_code; comma-separated (default password,refresh_token)",
       ],
-      ["--scope <scopes>", "default scopes, comma-separated (reader, editor, administrator)"],
+      [
+        "--scope <scopes>",
+        "default scopes, comma-separated (reader, editor, administrator, openid)",
+      ],
       ["--public", "a public client: no secret"],
       ["--label <label>", "a human-readable name (default: the client id)"],
       ["--user <name>", "the user client_credentials tokens act as (required for that grant)"],
+      [
+        "--redirect-uri <uri>",
+        "an exact redirect URI of the authorization code flow; repeat for more (required for that grant)",
+      ],
+      ["--skip-consent", "a first-party client: no consent page (automatic authorization)"],
+    ],
+    notes: [
+      "Options replace what an existing client had. Scopes: reader, editor, administrator, openid.",
+      "The authorization code flow always needs PKCE (S256).",
     ],
   },
   "demo:load": {
@@ -111,6 +123,10 @@ const environment: ReadonlyArray<readonly [string, string]> = [
   [
     "API_CLIENT_SECRET",
     "serve, demo:load: secret of the `next-web` client (required without demo data)",
+  ],
+  [
+    "API_WEB_REDIRECT_URIS",
+    "serve, demo:load: comma-separated redirect URIs of `next-web` (code flow)",
   ],
   ["TRUSTED_PROXIES", "serve: comma-separated proxy addresses whose X-Forwarded-For is trusted"],
   ["LOGIN_FAILURES_PER_USER", "serve: failed logins per user and window before 429 (default 5)"],

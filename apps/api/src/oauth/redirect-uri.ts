@@ -15,3 +15,23 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (/[\s\\]/.test(uri)) return "must not contain spaces or backslashes";
   return undefined;
 }
+
+/**
+ * The redirect URI with response parameters added to its query (RFC 6749 §4.1.2): the
+ * registered string is kept as it is and the parameters appended, form-encoded.
+ */
+export function withResponseParams(
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) query.append(name, value);
+  }
+  const separator = !redirectUri.includes("?")
+    ? "?"
+    : redirectUri.endsWith("?") || redirectUri.endsWith("&")
+      ? ""
+      : "&";
+  return `${redirectUri}${separator}${query.toString()}`;
+}

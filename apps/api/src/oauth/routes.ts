@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { Services } from "../services.js";
+import { authorizeRoutes } from "./authorize/routes.js";
+import { registerDiscoveryRoute } from "./discovery-route.js";
 import { registerFormBodyParser } from "./form-body.js";
 import { registerJwksRoute } from "./jwks-route.js";
 import { createLoginLimiter } from "./login-limiter.js";
@@ -9,7 +11,10 @@ import { registerRevokeRoute } from "./revoke-route.js";
 import { registerTokenRoute } from "./token-route.js";
 import { userinfoRoutes } from "./userinfo-route.js";
 
-/** simple_oauth's endpoints: /oauth/token, /oauth/revoke, /oauth/userinfo, /oauth/jwks. */
+/**
+ * simple_oauth's endpoints: /oauth/token, /oauth/revoke, /oauth/userinfo, /oauth/jwks, the
+ * authorization endpoint with its pages, and the OpenID Connect discovery document.
+ */
 export async function oauthRoutes(
   app: FastifyInstance,
   options: { services: Services },
@@ -40,4 +45,7 @@ export async function oauthRoutes(
   registerJwksRoute(app, services);
   await app.register(userinfoRoutes, { services });
   registerMethodNotAllowed(app, "/oauth/userinfo", ["GET", "POST"]);
+  registerDiscoveryRoute(app, services);
+  // Its own plugin (HTML error pages), sharing the password grant's limiter.
+  await app.register(authorizeRoutes, { services, limiter });
 }
