@@ -13,6 +13,8 @@ export class RequestBodySource {
   private readonly kept: Uint8Array[] = [];
   private bytes = 0;
   private done = false;
+  /** A chunk read ahead by `isEmpty()`, handed out first. */
+  private peeked: Uint8Array | null = null;
   tooLarge = false;
 
   constructor(
@@ -25,6 +27,11 @@ export class RequestBodySource {
 
   /** Reads the next chunk; concurrent reads are served in order by the stream itself. */
   private async next(): Promise<Uint8Array | null> {
+    if (this.peeked !== null) {
+      const chunk = this.peeked;
+      this.peeked = null;
+      return chunk;
+    }
     if (this.done) return null;
     const { done, value } = await this.reader.read();
     if (done) {
@@ -41,6 +48,22 @@ export class RequestBodySource {
     }
     if (this.keepForRetry) this.kept.push(value);
     return value;
+  }
+
+  /**
+   * True when the stream ends without a byte. Next gives every request a body stream, also a
+   * DELETE without one; only a body with content needs an allowed media type.
+   */
+  async isEmpty(): Promise<boolean> {
+    if (this.bytes > 0 || this.peeked !== null) return false;
+    for (;;) {
+      const chunk = await this.next();
+      if (chunk === null) return true;
+      if (chunk.byteLength > 0) {
+        this.peeked = chunk;
+        return false;
+      }
+    }
   }
 
   /** The body for the first upstream attempt. */

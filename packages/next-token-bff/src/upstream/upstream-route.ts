@@ -218,15 +218,19 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       if (contentLength > maxBodyBytes) return errorResponse("body_too_large");
     }
     let body: RequestBodySource | null = null;
-    if (!isSafeMethod(method) && request.body !== null) {
+    if (!isSafeMethod(method) && request.body !== null && contentLength !== 0) {
+      body = new RequestBodySource(request.body, maxBodyBytes, options.refresh !== undefined);
       const type = mediaType(request.headers.get("content-type"));
       if (type === undefined || !s.requestContentTypes.has(type)) {
-        return errorResponse("unsupported_media_type");
+        // Refused unless there is nothing to send (e.g. a DELETE through Next).
+        if (!(await body.isEmpty().catch(() => false))) {
+          body.discard();
+          return errorResponse("unsupported_media_type");
+        }
+        body = null;
       }
-      body = new RequestBodySource(request.body, maxBodyBytes, options.refresh !== undefined);
-    } else {
-      contentLength = null;
     }
+    if (body === null) contentLength = null;
 
     // 3. Forward; refresh once when due or refused, and retry once.
     const refreshed: SessionClaims[] = [];

@@ -483,6 +483,22 @@ describe("request bodies (B3, B10)", () => {
     expect(spy.dataRequests()[0]?.body.toString()).toBe(parts.join(""));
   });
 
+  it("an empty body stream without a media type (a DELETE through Next) is forwarded without a body", async () => {
+    const empty = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.close();
+      },
+    });
+    const response = await route.DELETE(
+      proxyRequest("/jsonapi/node/article/1", { method: "DELETE", cookie, body: empty }),
+    );
+    expect(response.status).toBe(200);
+    const [seen] = spy.dataRequests();
+    expect(seen?.method).toBe("DELETE");
+    expect(seen?.body.length).toBe(0);
+    expect(seen?.headers["transfer-encoding"]).toBeUndefined();
+  });
+
   it.each([
     ["text/plain", '{"data":{}}'],
     ["application/x-www-form-urlencoded", "a=b"],
