@@ -14,10 +14,13 @@ function Countdown({ to, label, testId }: { to: number; label: string; testId: s
     <>
       <dt>{label}</dt>
       <dd>
-        <span data-testid={testId}>
+        {/* Server and browser clocks and time zones differ: the browser's values win. */}
+        <span data-testid={testId} suppressHydrationWarning>
           {seconds > 0 ? `in ${formatDuration(seconds)}` : "expired"}
         </span>{" "}
-        <span className="muted">({new Date(to).toLocaleTimeString()})</span>
+        <span className="muted" suppressHydrationWarning>
+          ({new Date(to).toLocaleTimeString()})
+        </span>
       </dd>
     </>
   );
