@@ -236,8 +236,13 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     const refreshed: SessionClaims[] = [];
     const setCookies: string[] = [];
     let claims = session.claims;
-    async function refresh(reason: "due" | "rejected"): Promise<boolean> {
-      if (options.refresh === undefined || refreshed.length > 0) return false;
+    /**
+     * At most one refresh per request. `refused`: the hook returned null (the refresh token is
+     * dead): the session ends. `failed`: the hook threw (say, the token endpoint is down): the
+     * session is kept and the request fails with 502.
+     */
+    async function refresh(reason: "due" | "rejected"): Promise<"ok" | "refused" | "failed"> {
+      if (options.refresh === undefined || refreshed.length > 0) return "refused";
       let result: RefreshedSession | null;
       try {
         result = await options.refresh({
@@ -249,21 +254,28 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
         });
       } catch (error) {
         log("token refresh failed", error);
-        result = null;
+        return "failed";
       }
-      if (result === null) return false;
+      if (result === null) return "refused";
       refreshed.push(result.claims);
       setCookies.push(...result.setCookies);
       claims = result.claims;
-      return true;
+      return "ok";
     }
     const endNow = () => {
       body?.discard();
       return endSession(s, active, [active.claims, ...refreshed]);
     };
+    const failNow = () => {
+      body?.discard();
+      return errorResponse("upstream_unreachable", { setCookies });
+    };
 
     if (options.refresh !== undefined && claims.accessTokenExpiresAt - skewMs <= Date.now()) {
-      if (!(await refresh("due"))) return endNow();
+      const result = await refresh("due");
+      if (result === "refused") return endNow();
+      // A token that is due but not yet expired is still worth a try.
+      if (result === "failed" && claims.accessTokenExpiresAt <= Date.now()) return failNow();
     }
 
     const send = async (bodyStream: AsyncIterable<Uint8Array> | null) => {
@@ -291,7 +303,10 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     if (outcome.ok && s.bff.provider.classify(outcome.answer) === "token_invalid") {
       await discardAnswer(outcome.answer);
       const replayable = body === null || (await body.readRest().catch(() => false));
-      if (!replayable || !(await refresh("rejected"))) return endNow();
+      if (body?.tooLarge === true) return errorResponse("body_too_large");
+      const result = replayable ? await refresh("rejected") : "refused";
+      if (result === "refused") return endNow();
+      if (result === "failed") return failNow();
       outcome = await send(body?.replay() ?? null);
       if (outcome.ok && s.bff.provider.classify(outcome.answer) === "token_invalid") {
         await discardAnswer(outcome.answer);

@@ -808,6 +808,38 @@ describe("refresh hook (issue 5 seam)", () => {
     expect(spy.dataRequests()).toHaveLength(1);
   });
 
+  it("a refresh that throws (token endpoint down) → 502, the session is kept", async () => {
+    let fail = true;
+    const refreshedRoute = createUpstreamRoute({
+      getBff: () => bff,
+      refresh: async ({ claims: current }) => {
+        if (fail) throw new Error("token endpoint unreachable");
+        return { claims: { ...current, accessToken: "fresh-token" }, setCookies: [] };
+      },
+      log: () => {},
+    });
+    answerByToken("fresh-token");
+    const response = await refreshedRoute.GET(proxyRequest("/jsonapi/node/article", { cookie }));
+    expect(response.status).toBe(502);
+    expect(await json(response)).toEqual({ error: "upstream_unreachable" });
+    expect(setCookies(response)).toEqual([]);
+    const expired = fakeClaims({ accessTokenExpiresAt: Date.now() - 1000 });
+    const expiredCookie = await sessionCookie(bff, expired);
+    const due = await refreshedRoute.GET(
+      proxyRequest("/jsonapi/node/article", { cookie: expiredCookie }),
+    );
+    expect(due.status).toBe(502);
+    fail = false;
+    expect(
+      (await refreshedRoute.GET(proxyRequest("/jsonapi/node/article", { cookie }))).status,
+    ).toBe(200);
+    expect(spy.dataRequests().map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${claims.accessToken}`,
+      `Bearer ${claims.accessToken}`,
+      "Bearer fresh-token",
+    ]);
+  });
+
   it("an access token that is due is refreshed before forwarding", async () => {
     const reasons: string[] = [];
     const refreshedRoute = createUpstreamRoute({
