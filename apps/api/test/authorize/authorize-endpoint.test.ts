@@ -5,7 +5,9 @@ import {
   authorizeUrl,
   browse,
   CookieJar,
+  hiddenField,
   pkce,
+  postSignIn,
   signInAndAuthorize,
   WEB_CALLBACK,
   webAuthorizeParams,
@@ -176,6 +178,24 @@ describe("state", () => {
     expect(redirect.searchParams.getAll("state")).toHaveLength(1);
   });
 
+  it("is echoed exactly when the browser sent characters raw (backslash, pipe, quote)", async () => {
+    const url = authorizeUrl(api, webAuthorizeParams(pkce(), { state: undefined }));
+    const raw = `${url.href}&state=a\\b|c'd^e{f}`;
+    const jar = new CookieJar();
+    const first = await browse(jar, raw);
+    expect(first.location?.pathname).toBe("/oauth/login");
+    const page = await browse(jar, first.location ?? "");
+    expect(page.status, page.text).toBe(200);
+    const signedIn = await postSignIn(jar, api, {
+      csrf_token: hiddenField(page.text, "csrf_token"),
+      destination: hiddenField(page.text, "destination"),
+      username: "alice",
+      password: "alice-password",
+    });
+    const back = await browse(jar, signedIn.location ?? "");
+    expect(back.location?.searchParams.get("state")).toBe("a\\b|c'd^e{f}");
+  });
+
   it("is left out when the client sent none", async () => {
     const redirect = await signInAndAuthorize(
       api,
@@ -213,6 +233,14 @@ describe("the session of the authorization pages", () => {
   it("prompt=login sends to the sign-in page and does not loop after signing in", async () => {
     const redirect = await signInAndAuthorize(api, webAuthorizeParams(pkce(), { prompt: "login" }));
     expect(redirect.searchParams.has("code")).toBe(true);
+  });
+
+  it("HEAD never issues a code", async () => {
+    const response = await fetch(authorizeUrl(api, webAuthorizeParams(pkce())), {
+      method: "HEAD",
+      redirect: "manual",
+    });
+    expect(response.status).toBe(404);
   });
 
   it("a code is bound to the client that asked for it", async () => {

@@ -70,9 +70,13 @@ function seeOther(reply: FastifyReply, location: string, cookies: string[] = [])
   return reply.send();
 }
 
-/** Relative references: they resolve under /oauth/ even behind a proxy that adds a path prefix. */
+/**
+ * Relative references: they resolve under /oauth/ even behind a proxy that adds a path prefix.
+ * The query is re-encoded first (same parameters, same values), so characters a browser may
+ * send raw, like `\` or `|`, cannot make the destination fail its strict check.
+ */
 const signInLocation = (query: string) =>
-  `./login?destination=${encodeURIComponent(destinationFor(query))}`;
+  `./login?destination=${encodeURIComponent(destinationFor(new URLSearchParams(query).toString()))}`;
 const authorizeLocation = (query: string) => `./authorize${query === "" ? "" : `?${query}`}`;
 
 /**
@@ -253,7 +257,10 @@ export async function authorizeRoutes(
     return toClient(reply, target, { code }, true);
   }
 
-  app.get("/oauth/authorize", (request, reply) => authorize(request, reply, false));
+  // No automatic HEAD route: a HEAD request must not issue a code.
+  app.get("/oauth/authorize", { exposeHeadRoute: false }, (request, reply) =>
+    authorize(request, reply, false),
+  );
   app.post("/oauth/authorize", { bodyLimit: FORM_BODY_LIMIT }, (request, reply) =>
     authorize(request, reply, true),
   );
