@@ -70,6 +70,8 @@ export default async function setup(project: TestProject) {
       API_PORT: String(apiPort),
       DATABASE_PATH: path.join(dataDir, "api.sqlite"),
       DEMO_DATA: "1",
+      // A low limit lets the lock-out test finish in a few attempts (unknown names count too).
+      LOGIN_FAILURES_PER_USER: "3",
       LOG_LEVEL: "warn",
     },
   });

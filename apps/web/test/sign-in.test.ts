@@ -28,6 +28,24 @@ describe("sign-in", () => {
     await context.close();
   });
 
+  it("says when to retry once the upstream locks the account (429 Retry-After)", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${webUrl}/login`);
+    const error = page.locator("#login-error");
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      const answered = page.waitForResponse((r) => r.url().includes("/api/auth/callback/"));
+      await submitSignIn(page, "locked-out-user", `wrong-${attempt}`);
+      await answered;
+      await expect.poll(() => error.textContent()).toBeTruthy();
+      if ((await error.textContent())?.includes("Too many")) break;
+    }
+    expect(await error.textContent()).toBe(
+      "Too many sign-in attempts. Please try again in 15 minutes.",
+    );
+    await context.close();
+  });
+
   describe("with the right password", () => {
     let context: BrowserContext;
     let page: Page;

@@ -102,3 +102,29 @@ describe("sign-out", () => {
     await context.close();
   });
 });
+
+describe("sign out everywhere", () => {
+  it("ends the person's sessions on other devices too", async () => {
+    const devices = [await browser.newContext(), await browser.newContext()];
+    const cookies: string[] = [];
+    for (const device of devices) {
+      const page = await device.newPage();
+      await page.goto(`${webUrl}/login?callbackUrl=%2Faccount`);
+      await submitSignIn(page, demoUsers.bob.username, demoUsers.bob.password);
+      await page.waitForURL(`${webUrl}/account`);
+      const parts = await sessionCookies(device);
+      cookies.push(parts.map((cookie) => `${cookie.name}=${cookie.value}`).join("; "));
+    }
+    for (const cookie of cookies) {
+      expect((await fetch(`${webUrl}/api/me`, withCookie(cookie))).status).toBe(200);
+    }
+    const [first] = devices;
+    const page = first?.pages()[0];
+    await page?.getByRole("button", { name: "Sign out everywhere" }).click();
+    await page?.waitForURL(/\/login/);
+    for (const cookie of cookies) {
+      expect((await fetch(`${webUrl}/api/me`, withCookie(cookie))).status).toBe(401);
+    }
+    for (const device of devices) await device.close();
+  });
+});
