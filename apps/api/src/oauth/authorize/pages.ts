@@ -49,7 +49,7 @@ export function signInPage(input: SignInPageInput): string {
     "Sign in",
     `<h1>Sign in</h1>
 <p class="lead">to continue to <strong>${escapeHtml(input.clientLabel)}</strong></p>
-${error !== undefined ? `<p class="error" id="form-error" role="alert">${escapeHtml(error)}</p>\n` : ""}<form method="post" action="login" novalidate>
+${error !== undefined ? `<p class="error" id="form-error" role="alert">${escapeHtml(error)}</p>\n` : ""}<form method="post" action="login">
 <input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">
 <input type="hidden" name="destination" value="${escapeHtml(input.destination)}">
 <label for="username">Username or e-mail address</label>
