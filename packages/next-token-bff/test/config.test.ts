@@ -36,6 +36,7 @@ describe("loadBffConfig", () => {
       expect(message).toContain(name);
     }
     expect(message).toContain("openssl rand");
+    expect(message).not.toContain("Invalid input");
   });
 
   it("refuses the demo secret outside demo mode and accepts it in demo mode", () => {

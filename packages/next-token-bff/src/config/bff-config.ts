@@ -9,12 +9,14 @@ const flag = z
 const seconds = z.coerce.number().int().positive();
 const optionalUrl = z.url().optional();
 
+const required = (message: string) => z.string({ message }).min(1, message);
+
 const envSchema = z.object({
   DEMO_MODE: flag.default(false),
   UPSTREAM_KIND: z.enum(["drupal", "oauth2"]).default("drupal"),
   UPSTREAM_URL: z.url({ message: "must be the upstream's base URL, e.g. http://127.0.0.1:4000" }),
-  UPSTREAM_CLIENT_ID: z.string().min(1, "is required (the OAuth client id)"),
-  UPSTREAM_CLIENT_SECRET: z.string().min(1, "is required (the OAuth client secret)"),
+  UPSTREAM_CLIENT_ID: required("is required: the OAuth client id registered at the upstream"),
+  UPSTREAM_CLIENT_SECRET: required("is required: that OAuth client's secret"),
   UPSTREAM_SCOPE: z.string().default(""),
   UPSTREAM_TOKEN_URL: optionalUrl,
   UPSTREAM_REVOCATION_URL: optionalUrl,
