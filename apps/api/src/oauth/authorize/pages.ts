@@ -45,6 +45,8 @@ export interface SignInPageInput {
 export function signInPage(input: SignInPageInput): string {
   const error = input.error;
   const invalid = error !== undefined ? ' aria-invalid="true" aria-describedby="form-error"' : "";
+  // Focus where typing continues: the password once the name is filled in again.
+  const prefilled = (input.username ?? "") !== "";
   return layout(
     "Sign in",
     `<h1>Sign in</h1>
@@ -53,9 +55,9 @@ ${error !== undefined ? `<p class="error" id="form-error" role="alert">${escapeH
 <input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">
 <input type="hidden" name="destination" value="${escapeHtml(input.destination)}">
 <label for="username">Username or e-mail address</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${escapeHtml(input.username ?? "")}"${invalid}>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${prefilled ? "" : " autofocus"} value="${escapeHtml(input.username ?? "")}"${invalid}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+<input id="password" name="password" type="password" autocomplete="current-password" required${prefilled ? " autofocus" : ""}${invalid}>
 <button type="submit">Sign in</button>
 </form>`,
   );
