@@ -68,7 +68,13 @@ describe("sign-out", () => {
     expect((await fetch(`${webUrl}/api/me`, withCookie(oldCookie))).status).toBe(200);
 
     await tabA.bringToFront();
+    const signOutAnswer = tabA.waitForResponse(
+      (r) => r.url().endsWith("/api/auth/signout") && r.request().method() === "POST",
+    );
     await tabA.getByRole("button", { name: "Sign out", exact: true }).click();
+    const signOutHeaders = await (await signOutAnswer).allHeaders();
+    expect(signOutHeaders["cache-control"]).toBe("no-store");
+    expect(signOutHeaders["clear-site-data"]).toBe('"cache"');
     await tabA.waitForURL(/\/login/);
     await tabB.waitForURL(/\/login\?callbackUrl=%2Faccount/, { timeout: 5_000 });
     expect(await sessionCookies(context)).toEqual([]);

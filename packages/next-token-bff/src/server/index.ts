@@ -1,6 +1,7 @@
 export { createBff } from "./bff.js";
 export type { Bff, CreateBffOptions } from "./bff.js";
 export { createAuthOptions } from "./auth-options.js";
+export { createAuthRouteHandler } from "./auth-route.js";
 export type { AuthOptionsDeps } from "./auth-options.js";
 export { getServerSessionState, requireSession, readRequestSession } from "./next-session.js";
 export type { ActiveSession } from "./next-session.js";
