@@ -12,6 +12,7 @@ export type UpstreamRouteErrorCode =
   | "body_too_large"
   | "unsupported_media_type"
   | "upstream_unreachable"
+  | "refresh_unavailable"
   | "upstream_timeout"
   | "upstream_redirect"
   | "upstream_content_type";
@@ -26,6 +27,7 @@ const statusOf: Record<UpstreamRouteErrorCode, number> = {
   body_too_large: 413,
   unsupported_media_type: 415,
   upstream_unreachable: 502,
+  refresh_unavailable: 503,
   upstream_timeout: 504,
   upstream_redirect: 502,
   upstream_content_type: 502,

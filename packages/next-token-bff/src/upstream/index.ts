@@ -10,7 +10,8 @@
  * Upstream answers (2xx–5xx, JSON or JSON:API) pass through as they are, 401 excepted. The
  * proxy's own answers are `{"error": code}`: 400 `bad_path`/`bad_request`, 401 `not_signed_in`
  * (no session: go to sign-in), 401 `session_expired` (the session ended; its cookie is cleared),
- * 403 `csrf`, 405, 413 `body_too_large`, 415 `unsupported_media_type`, 502
+ * 403 `csrf`, 405, 413 `body_too_large`, 415 `unsupported_media_type`, 503 `refresh_unavailable` (the token
+ * endpoint failed; the session is kept), 502
  * `upstream_unreachable`/`upstream_redirect`/`upstream_content_type`, 504 `upstream_timeout`.
  * JSON:API bodies keep the upstream's absolute `links` (e.g. `links.next`): map them to
  * `/api/upstream/<path>` in the browser.

@@ -239,7 +239,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     /**
      * At most one refresh per request. `refused`: the hook returned null (the refresh token is
      * dead): the session ends. `failed`: the hook threw (say, the token endpoint is down): the
-     * session is kept and the request fails with 502.
+     * session is kept and the request fails with 503 `refresh_unavailable`.
      */
     async function refresh(reason: "due" | "rejected"): Promise<"ok" | "refused" | "failed"> {
       if (options.refresh === undefined || refreshed.length > 0) return "refused";
@@ -266,9 +266,10 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       body?.discard();
       return endSession(s, active, [active.claims, ...refreshed]);
     };
+    // The token endpoint failed (unreachable, 5xx): 503, the session is kept (issue 5).
     const failNow = () => {
       body?.discard();
-      return errorResponse("upstream_unreachable", { setCookies });
+      return errorResponse("refresh_unavailable", { setCookies, headers: { "retry-after": "2" } });
     };
 
     if (options.refresh !== undefined && claims.accessTokenExpiresAt - skewMs <= Date.now()) {

@@ -808,7 +808,7 @@ describe("refresh hook (issue 5 seam)", () => {
     expect(spy.dataRequests()).toHaveLength(1);
   });
 
-  it("a refresh that throws (token endpoint down) → 502, the session is kept", async () => {
+  it("a refresh that throws (token endpoint down) → 503 refresh_unavailable, the session is kept", async () => {
     let fail = true;
     const refreshedRoute = createUpstreamRoute({
       getBff: () => bff,
@@ -820,15 +820,15 @@ describe("refresh hook (issue 5 seam)", () => {
     });
     answerByToken("fresh-token");
     const response = await refreshedRoute.GET(proxyRequest("/jsonapi/node/article", { cookie }));
-    expect(response.status).toBe(502);
-    expect(await json(response)).toEqual({ error: "upstream_unreachable" });
+    expect(response.status).toBe(503);
+    expect(await json(response)).toEqual({ error: "refresh_unavailable" });
     expect(setCookies(response)).toEqual([]);
     const expired = fakeClaims({ accessTokenExpiresAt: Date.now() - 1000 });
     const expiredCookie = await sessionCookie(bff, expired);
     const due = await refreshedRoute.GET(
       proxyRequest("/jsonapi/node/article", { cookie: expiredCookie }),
     );
-    expect(due.status).toBe(502);
+    expect(due.status).toBe(503);
     fail = false;
     expect(
       (await refreshedRoute.GET(proxyRequest("/jsonapi/node/article", { cookie }))).status,

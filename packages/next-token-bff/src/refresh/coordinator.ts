@@ -1,0 +1,43 @@
+import type { UpstreamTokens } from "../providers/types.js";
+
+/**
+ * What one upstream refresh came to. `expired`: the upstream refused the refresh token
+ * (`invalid_grant`, or simple_oauth 5.x's 401 `invalid_request`): the session is over.
+ * `unavailable`: the token endpoint could not be reached or answered 5xx: keep the session and
+ * try again on a later request.
+ */
+export type RefreshOutcome =
+  { ok: true; tokens: UpstreamTokens } | { ok: false; reason: "expired" | "unavailable" };
+
+/**
+ * How a request got its outcome: `leader` made the upstream call, `joined` waited for a
+ * refresh in flight (in this process or, with Redis, on another instance), `adopted` found the
+ * stored result of a refresh that had already finished (it carried the old cookie).
+ */
+export type RefreshRole = "leader" | "joined" | "adopted";
+
+export interface CoordinatedRefresh {
+  outcome: RefreshOutcome;
+  role: RefreshRole;
+}
+
+/**
+ * Single-flight for refreshes, keyed by a hash of the refresh token being spent: every caller
+ * with the same key shares one upstream call, and for a grace window after it (default 30 s)
+ * callers get its stored result instead of replaying a rotated token.
+ */
+export interface RefreshCoordinator {
+  readonly kind: "memory" | "redis";
+  run(key: string, refresh: () => Promise<RefreshOutcome>): Promise<CoordinatedRefresh>;
+}
+
+export const unavailableOutcome: RefreshOutcome = { ok: false, reason: "unavailable" };
+
+/** How long an outcome is kept: failures of the token endpoint only briefly, so the next request retries. */
+export function keepOutcomeMs(
+  outcome: RefreshOutcome,
+  graceMs: number,
+  failureRetryMs: number,
+): number {
+  return !outcome.ok && outcome.reason === "unavailable" ? failureRetryMs : graceMs;
+}

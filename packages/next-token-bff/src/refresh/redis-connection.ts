@@ -1,0 +1,180 @@
+import { Redis } from "ioredis";
+
+export type RefreshLog = (level: "info" | "warn" | "error", message: string) => void;
+
+export const consoleRefreshLog: RefreshLog = (level, message) => {
+  const line = `[next-token-bff] ${message}`;
+  if (level === "info") console.info(line);
+  else if (level === "warn") console.warn(line);
+  else console.error(line);
+};
+
+/** One Redis client pair per URL and process: commands, and a subscriber for wake-ups. */
+export interface RedisConnection {
+  readonly url: string;
+  /** Loggable form of the URL (no password). */
+  readonly label: string;
+  readonly client: Redis;
+  readonly subscriber: Redis;
+  /** The pub/sub channel that announces finished refreshes; messages are refresh keys. */
+  readonly channel: string;
+  readonly prefix: string;
+  /** True while the command connection is up. */
+  ready(): boolean;
+  /** Resolves when `key` is announced, the subscriber drops, or `ms` pass (false then). */
+  waitFor(key: string, ms: number): Promise<boolean>;
+  /** Logs that an operation fell back to this process, at most once per state change. */
+  reportFallback(what: string, error: unknown): void;
+  log: RefreshLog;
+}
+
+export interface RedisConnectionOptions {
+  url: string;
+  /** Prefix of every key and of the channel. Default `next-token-bff:`. */
+  prefix?: string;
+  /** Connect and per-command limits, ms. Default 1,000 each: a request never hangs on Redis. */
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  log?: RefreshLog;
+}
+
+const connectionsKey = Symbol.for("next-token-bff.redis-connections");
+type GlobalWithConnections = typeof globalThis & {
+  [connectionsKey]?: Map<string, RedisConnection>;
+};
+
+function labelOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = "";
+    parsed.username = "";
+    return parsed.toString();
+  } catch {
+    return "(unparsable REDIS_URL)";
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The shared connection for `url`, created on first use and kept on `globalThis` (Next loads
+ * modules once per layer). Commands fail at once while Redis is down (`enableOfflineQueue:
+ * false`, one attempt, short timeouts) so callers can fall back instead of waiting; ioredis
+ * keeps reconnecting in the background.
+ */
+export function redisConnection(options: RedisConnectionOptions): RedisConnection {
+  const prefix = options.prefix ?? "next-token-bff:";
+  const holder = globalThis as GlobalWithConnections;
+  holder[connectionsKey] ??= new Map();
+  const id = `${options.url}\n${prefix}`;
+  const existing = holder[connectionsKey].get(id);
+  if (existing !== undefined) return existing;
+
+  const log = options.log ?? consoleRefreshLog;
+  const label = labelOf(options.url);
+  const common = {
+    connectTimeout: options.connectTimeoutMs ?? 1_000,
+    retryStrategy: (attempt: number) => Math.min(250 * attempt, 2_000),
+    enableReadyCheck: true,
+  };
+  const client = new Redis(options.url, {
+    ...common,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 1_000,
+  });
+  // The subscriber may queue its SUBSCRIBE until connected; nothing waits on it.
+  const subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
+  const channel = `${prefix}refresh:done`;
+  const waiters = new Map<string, Set<(announced: boolean) => void>>();
+
+  let healthy = true;
+  let fellBack = false;
+  const down = (error: unknown) => {
+    if (!healthy) return;
+    healthy = false;
+    log(
+      "error",
+      `Redis at ${label} is unreachable (${messageOf(error)}): token refresh is now coordinated ` +
+        "within this process only, and the ended-session list is this process's copy. Nobody " +
+        "is signed out for this; refreshes are no longer shared between web instances until " +
+        "Redis is back.",
+    );
+  };
+  client.on("error", down);
+  client.on("end", () => down(new Error("connection closed")));
+  client.on("ready", () => {
+    if (!healthy) {
+      log("info", `Redis at ${label} is reachable again: refreshes are shared across instances.`);
+    }
+    healthy = true;
+    fellBack = false;
+  });
+  subscriber.on("error", () => {});
+  // A dropped subscriber cannot announce anything: wake every waiter so it checks for itself.
+  subscriber.on("close", () => {
+    for (const set of waiters.values()) for (const wake of set) wake(false);
+  });
+  subscriber.on("message", (from: string, key: string) => {
+    if (from !== channel) return;
+    const set = waiters.get(key);
+    if (set === undefined) return;
+    for (const wake of set) wake(true);
+  });
+  subscriber.subscribe(channel).catch(() => {});
+
+  const connection: RedisConnection = {
+    url: options.url,
+    label,
+    client,
+    subscriber,
+    channel,
+    prefix,
+    log,
+    ready: () => client.status === "ready",
+    waitFor(key, ms) {
+      return new Promise<boolean>((resolve) => {
+        let set = waiters.get(key);
+        if (set === undefined) {
+          set = new Set();
+          waiters.set(key, set);
+        }
+        const entry = set;
+        const finish = (announced: boolean) => {
+          clearTimeout(timer);
+          entry.delete(finish);
+          if (entry.size === 0 && waiters.get(key) === entry) waiters.delete(key);
+          resolve(announced);
+        };
+        const timer = setTimeout(() => finish(false), Math.max(1, ms));
+        entry.add(finish);
+      });
+    },
+    reportFallback(what, error) {
+      down(error);
+      if (fellBack) return;
+      fellBack = true;
+      log(
+        "warn",
+        `${what}: Redis at ${label} failed (${messageOf(error)}); handled within this process instead.`,
+      );
+    },
+  };
+  holder[connectionsKey].set(id, connection);
+  return connection;
+}
+
+/** Closes every shared connection (tests, graceful shutdown). */
+export async function closeRedisConnections(): Promise<void> {
+  const holder = globalThis as GlobalWithConnections;
+  const all = [...(holder[connectionsKey]?.values() ?? [])];
+  holder[connectionsKey]?.clear();
+  await Promise.all(
+    all.flatMap((connection) => [
+      connection.client.quit().catch(() => connection.client.disconnect()),
+      connection.subscriber.quit().catch(() => connection.subscriber.disconnect()),
+    ]),
+  );
+}

@@ -1,0 +1,62 @@
+import type { Bff } from "../server/bff.js";
+import { loginPathFor, safeCallbackPath } from "../shared/callback-url.js";
+import type { SessionRefresher } from "./session-refresh.js";
+
+export interface SessionRefreshRouteOptions {
+  getBff: () => Bff;
+  refresher: SessionRefresher;
+  loginPath?: string;
+}
+
+const noStore = { "cache-control": "no-store" };
+
+function redirect(location: string, base: string, setCookies: readonly string[] = []): Response {
+  const headers = new Headers({ ...noStore, location: new URL(location, base).toString() });
+  for (const cookie of setCookies) headers.append("set-cookie", cookie);
+  return new Response(null, { status: 303, headers });
+}
+
+/**
+ * `GET /api/session/refresh?callbackUrl=/path`: where a server component sends the browser
+ * when its access token has expired and `proxy.ts` did not refresh it (server components
+ * cannot set cookies). Refreshes (single-flight like everywhere else), then goes back to the
+ * same-origin `callbackUrl`; a refused refresh goes to the sign-in page; an unreachable token
+ * endpoint gets a 503 page rather than a redirect loop.
+ */
+export function createSessionRefreshRoute(options: SessionRefreshRouteOptions) {
+  const loginPath = options.loginPath ?? "/login";
+
+  return async function GET(request: Request): Promise<Response> {
+    const bff = options.getBff();
+    const target = safeCallbackPath(new URL(request.url).searchParams.get("callbackUrl"));
+    const base = bff.config.nextAuthUrl;
+    const result = await options.refresher.refreshIfDue({
+      cookieHeader: request.headers.get("cookie"),
+      recordActivity: true,
+    });
+    switch (result.status) {
+      case "refreshed":
+        return redirect(target, base, result.cookies.setCookies);
+      case "not_due":
+        return redirect(target, base);
+      case "no_session":
+        return redirect(loginPathFor(target, loginPath), base);
+      case "expired":
+        try {
+          await bff.endSession(result.claims);
+        } catch (error) {
+          console.error("[next-token-bff] ending the session failed:", error);
+        }
+        return redirect(loginPathFor(target, loginPath), base, result.clearCookies);
+      case "unavailable":
+        return new Response(
+          "<!doctype html><title>Try again</title><p>The sign-in service cannot be reached right " +
+            'now. You are still signed in. <a href="">Try again</a> in a moment.</p>',
+          {
+            status: 503,
+            headers: { ...noStore, "content-type": "text/html; charset=utf-8", "retry-after": "5" },
+          },
+        );
+    }
+  };
+}

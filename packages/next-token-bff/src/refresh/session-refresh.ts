@@ -1,0 +1,213 @@
+import { encode } from "next-auth/jwt";
+import { BffError } from "../errors/bff-error.js";
+import { ACTIVITY_WRITE_INTERVAL_SECONDS } from "../proxy/record-activity.js";
+import type { Bff } from "../server/bff.js";
+import type { SessionClaims } from "../session/claims.js";
+import { parseCookieHeader } from "../session/cookie-header.js";
+import { nowInSeconds } from "../session/lifetime-policy.js";
+import { splitSessionCookie } from "../session/session-cookie.js";
+import { readProxySession, sessionCookieNames } from "../upstream/proxy-session.js";
+import { createSessionDecoder } from "../upstream/session-decoder.js";
+import type { RefreshCoordinator, RefreshOutcome, RefreshRole } from "./coordinator.js";
+import { refreshKeyOf } from "./sealed-outcome.js";
+
+/** The session cookie written after a refresh: next-auth's chunks, and stale names to delete. */
+export interface SessionCookieUpdate {
+  set: Array<{ name: string; value: string }>;
+  /** Session cookie names the request carried that the new value no longer uses. */
+  remove: string[];
+  /** The same as complete `Set-Cookie` header values. */
+  setCookies: string[];
+  /** The request's `Cookie` header with the session replaced, for the same request's render. */
+  cookieHeader: string;
+}
+
+export type SessionRefreshResult =
+  /** No session cookie, an undecodable one, or one that had already ended: nothing to refresh. */
+  | { status: "no_session" }
+  /** The access token is not due yet. */
+  | { status: "not_due"; claims: SessionClaims }
+  | { status: "refreshed"; role: RefreshRole; claims: SessionClaims; cookies: SessionCookieUpdate }
+  /** The upstream refused the refresh token: the session is over (reason `expired`). */
+  | { status: "expired"; claims: SessionClaims; clearCookies: string[] }
+  /** The token endpoint was unreachable or failed: keep the session, retry on the next request. */
+  | { status: "unavailable"; claims: SessionClaims };
+
+export interface RefreshCheck {
+  /** The request's `Cookie` header. */
+  cookieHeader: string | null;
+  /** Refresh even if not due (the upstream refused the access token). */
+  force?: boolean;
+  /** Also record activity for the idle timeout (page navigations, not background calls). */
+  recordActivity?: boolean;
+  now?: number;
+}
+
+export interface SessionRefresher {
+  readonly skewMs: number;
+  readonly coordinator: RefreshCoordinator;
+  /** The whole check for `proxy.ts` and route handlers: read, decide, refresh, re-encode. */
+  refreshIfDue(check: RefreshCheck): Promise<SessionRefreshResult>;
+  /** Refreshes known claims (the upstream route's hook, which has already read the session). */
+  refreshClaims(
+    claims: SessionClaims,
+    request: RefreshRequestCookies,
+  ): Promise<Exclude<SessionRefreshResult, { status: "no_session" | "not_due" }>>;
+  isDue(claims: SessionClaims, now?: number): boolean;
+}
+
+export interface RefreshRequestCookies {
+  /** The request's raw `Cookie` header. */
+  cookieHeader: string | null;
+  recordActivity?: boolean;
+  now?: number;
+}
+
+export interface SessionRefresherOptions {
+  getBff: () => Bff;
+  coordinator: RefreshCoordinator;
+  /** Refresh when the access token expires within this many seconds. Default 30. */
+  skewSeconds?: number;
+}
+
+/** `Set-Cookie` for one session cookie part, with the attributes next-auth uses. */
+export function sessionSetCookie(
+  name: string,
+  value: string,
+  options: { maxAgeSeconds: number; secure: boolean; now?: number },
+): string {
+  const expires = new Date((options.now ?? Date.now()) + options.maxAgeSeconds * 1000);
+  const maxAge = Math.max(0, Math.floor(options.maxAgeSeconds));
+  return (
+    `${name}=${value}; Path=/; Expires=${expires.toUTCString()}; Max-Age=${maxAge}; ` +
+    `HttpOnly; SameSite=Lax${options.secure ? "; Secure" : ""}`
+  );
+}
+
+/** The `Cookie` header without the `dropped` names (other cookies kept byte for byte), plus `added`. */
+function rewriteCookieHeader(
+  header: string | null,
+  dropped: ReadonlySet<string>,
+  added: Array<{ name: string; value: string }>,
+): string {
+  const kept = (header ?? "")
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => {
+      const separator = part.indexOf("=");
+      return separator > 0 && !dropped.has(part.slice(0, separator).trim());
+    });
+  return [...kept, ...added.map((part) => `${part.name}=${part.value}`)].join("; ");
+}
+
+/**
+ * `refreshSessionIfDue`, shared by `proxy.ts` (page navigations) and the upstream route
+ * (API calls): when the access token is due, one upstream refresh per refresh token (the
+ * coordinator), then the session re-encoded with next-auth's `encode` (same claims, same
+ * maxAge) and chunked as next-auth chunks it. It never ends a session by itself: callers do,
+ * on `expired`, where they can also clear the cookie.
+ */
+export function createSessionRefresher(options: SessionRefresherOptions): SessionRefresher {
+  const skewMs = Math.max(0, (options.skewSeconds ?? 30) * 1000);
+  const { coordinator } = options;
+  let decoder: { secret: string; decode: ReturnType<typeof createSessionDecoder> } | undefined;
+
+  function decodeFor(bff: Bff) {
+    if (decoder?.secret !== bff.config.secret) {
+      decoder = { secret: bff.config.secret, decode: createSessionDecoder(bff.config.secret) };
+    }
+    return decoder.decode;
+  }
+
+  const isDue = (claims: SessionClaims, now = Date.now()) =>
+    claims.accessTokenExpiresAt - skewMs <= now;
+
+  async function upstreamRefresh(bff: Bff, refreshToken: string): Promise<RefreshOutcome> {
+    try {
+      return { ok: true, tokens: await bff.provider.refresh(refreshToken) };
+    } catch (error) {
+      if (error instanceof BffError && error.code === "session_expired") {
+        return { ok: false, reason: "expired" };
+      }
+      console.error(
+        "[next-token-bff] token refresh failed, the session is kept:",
+        error instanceof Error ? error.message : error,
+      );
+      return { ok: false, reason: "unavailable" };
+    }
+  }
+
+  async function refreshClaims(
+    claims: SessionClaims,
+    request: RefreshRequestCookies,
+  ): Promise<Exclude<SessionRefreshResult, { status: "no_session" | "not_due" }>> {
+    const bff = options.getBff();
+    const names = sessionCookieNames(
+      parseCookieHeader(request.cookieHeader).map((cookie) => cookie.name),
+      bff.cookieName,
+    );
+    const { outcome, role } = await coordinator.run(refreshKeyOf(claims.refreshToken), () =>
+      upstreamRefresh(bff, claims.refreshToken),
+    );
+    if (!outcome.ok) {
+      if (outcome.reason === "unavailable") return { status: "unavailable", claims };
+      const cleared = [...new Set([bff.cookieName, ...names])].map((name) =>
+        sessionSetCookie(name, "", { maxAgeSeconds: 0, secure: bff.config.secureCookies, now: 0 }),
+      );
+      return { status: "expired", claims, clearCookies: cleared };
+    }
+    const current = nowInSeconds(request.now ?? Date.now());
+    const active =
+      request.recordActivity === true &&
+      current - claims.lastActivityAt >= ACTIVITY_WRITE_INTERVAL_SECONDS;
+    const next: SessionClaims = {
+      ...claims,
+      ...outcome.tokens,
+      lastActivityAt: active ? current : claims.lastActivityAt,
+    };
+    const maxAgeSeconds = bff.policy.absoluteLifetimeSeconds;
+    const value = await encode({ token: next, secret: bff.config.secret, maxAge: maxAgeSeconds });
+    const set = splitSessionCookie(bff.cookieName, value);
+    const kept = new Set(set.map((part) => part.name));
+    const remove = names.filter((name) => !kept.has(name));
+    const secure = bff.config.secureCookies;
+    const setCookies = [
+      ...set.map((part) => sessionSetCookie(part.name, part.value, { maxAgeSeconds, secure })),
+      ...remove.map((name) => sessionSetCookie(name, "", { maxAgeSeconds: 0, secure, now: 0 })),
+    ];
+    const cookieHeader = rewriteCookieHeader(request.cookieHeader, new Set(names), set);
+    return {
+      status: "refreshed",
+      role,
+      claims: next,
+      cookies: { set, remove, setCookies, cookieHeader },
+    };
+  }
+
+  return {
+    skewMs,
+    coordinator,
+    isDue,
+    refreshClaims,
+    async refreshIfDue(check) {
+      const bff = options.getBff();
+      const session = await readProxySession(check.cookieHeader, {
+        cookieName: bff.cookieName,
+        policy: bff.policy,
+        endedSessions: bff.endedSessions,
+        decode: decodeFor(bff),
+        cache: null,
+      });
+      if (session.status !== "active") return { status: "no_session" };
+      const now = check.now ?? Date.now();
+      if (check.force !== true && !isDue(session.claims, now)) {
+        return { status: "not_due", claims: session.claims };
+      }
+      return refreshClaims(session.claims, {
+        cookieHeader: check.cookieHeader,
+        recordActivity: check.recordActivity ?? false,
+        now,
+      });
+    },
+  };
+}
