@@ -8,6 +8,8 @@ import { getBff } from "../../lib/bff";
  * checks again (layouts do not re-run on every client navigation).
  */
 export default async function ProtectedLayout({ children }: { children: ReactNode }) {
+  // A layout does not know the page's path; `proxy.ts` and each page redirect with the exact
+  // `callbackUrl`, this check is the fallback when neither ran first.
   const { session } = await requireSession(getBff, "/");
   return (
     <BffSessionProvider session={session}>

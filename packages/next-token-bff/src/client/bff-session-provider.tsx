@@ -1,6 +1,5 @@
 "use client";
 
-import type { Session } from "next-auth";
 import { SessionProvider, useSession } from "next-auth/react";
 import { type ReactNode, useEffect } from "react";
 import type { PublicSession } from "../session/public-session.js";
@@ -36,8 +35,8 @@ export interface BffSessionProviderProps {
  */
 export function BffSessionProvider({ session, children }: BffSessionProviderProps) {
   return (
-    // PublicSession has next-auth's Session shape plus our fields.
-    <SessionProvider session={session as Session | null} refetchOnWindowFocus>
+    // PublicSession is next-auth's Session shape plus expiry times.
+    <SessionProvider session={session} refetchOnWindowFocus>
       <RefetchAfterAccessTokenExpiry />
       {children}
     </SessionProvider>
