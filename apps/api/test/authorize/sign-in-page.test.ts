@@ -244,6 +244,23 @@ describe("no open redirect through the sign-in page's destination", () => {
   });
 });
 
+describe("cookies behind https", () => {
+  it("use the __Host- prefix and Secure when the issuer is https", async () => {
+    const target = await start({ API_ISSUER: "https://api.example/" });
+    const { jar, csrfToken, destination } = await signInPage(target);
+    const csrf = jar.setCookies.find((line) => line.startsWith("__Host-oauth_csrf="));
+    expect(csrf).toMatch(/; Path=\/; .*HttpOnly; SameSite=Lax; Secure$/);
+    await postSignIn(jar, target, {
+      csrf_token: csrfToken,
+      destination,
+      username: "alice",
+      password: "alice-password",
+    });
+    const session = jar.setCookies.find((line) => line.startsWith("__Host-oauth_session="));
+    expect(session).toMatch(/; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+  });
+});
+
 describe("method and body handling", () => {
   it("405 for other methods, 400 HTML for repeated form fields", async () => {
     const target = await start();
