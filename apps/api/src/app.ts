@@ -57,6 +57,15 @@ export async function buildApp({
       .send(errorDocument([errorObject(status, detail, { via: requestUrl(request) })]));
   });
 
+  app.addHook("onSend", async (_request, reply, payload) => {
+    // JSON:API 1.0: the media type is sent without parameters (Fastify appends a charset).
+    const type = reply.getHeader("content-type");
+    if (typeof type === "string" && type.startsWith(JSONAPI_MEDIA_TYPE)) {
+      reply.header("content-type", JSONAPI_MEDIA_TYPE);
+    }
+    return payload;
+  });
+
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)

@@ -33,11 +33,6 @@ export async function jsonapiRoutes(
     assertAcceptable(request);
   });
   app.addHook("onSend", async (_request, reply, payload) => {
-    // JSON:API 1.0: the media type is sent without parameters (Fastify appends a charset).
-    const type = reply.getHeader("content-type");
-    if (typeof type === "string" && type.startsWith(JSONAPI_MEDIA_TYPE)) {
-      reply.header("content-type", JSONAPI_MEDIA_TYPE);
-    }
     reply.header("x-content-type-options", "nosniff");
     if (!reply.hasHeader("cache-control")) {
       reply.header("cache-control", "must-revalidate, no-cache, private");
