@@ -1,17 +1,27 @@
 import type { NextRequest } from "next/server";
 import { createAuthProxy } from "next-token-bff/proxy";
+import { createSessionRefreshProxy } from "next-token-bff/refresh";
 import { getBff } from "./lib/bff";
+import { getRefresher } from "./lib/refresh";
 
-const authProxy = createAuthProxy({ getBff, protectedPaths: ["/account"] });
+const authProxy = createAuthProxy({ getBff, protectedPaths: ["/account", "/connection"] });
+let refreshingProxy: ReturnType<typeof createSessionRefreshProxy> | undefined;
 
 /**
  * Redirects signed-out page requests to /login and records activity for the idle timeout.
  * Not a guard: every protected page and route handler checks the session itself.
  */
 export async function proxy(request: NextRequest) {
-  return authProxy(request);
+  // First the token refresh (due access tokens; the render gets the new cookie too), then auth.
+  refreshingProxy ??= createSessionRefreshProxy({
+    getBff,
+    refresher: getRefresher(),
+    next: authProxy,
+  });
+  return refreshingProxy(request);
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)"],
+  // `/api/auth/session` is refreshed too: next-auth writes its cookie back there.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)", "/api/auth/session"],
 };

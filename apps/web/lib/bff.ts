@@ -1,3 +1,4 @@
+import { endedSessionStoreFor, loadRefreshConfig } from "next-token-bff/refresh";
 import { type Bff, createBff, loadBffConfig } from "next-token-bff/server";
 
 let instance: Bff | undefined;
@@ -8,6 +9,10 @@ let instance: Bff | undefined;
  * (`instrumentation.ts`).
  */
 export function getBff(): Bff {
-  instance ??= createBff({ config: loadBffConfig(process.env) });
+  // The ended-session list is in Redis when REDIS_URL is set (several web instances).
+  instance ??= createBff({
+    config: loadBffConfig(process.env),
+    endedSessions: endedSessionStoreFor(loadRefreshConfig(process.env)),
+  });
   return instance;
 }
