@@ -1,6 +1,8 @@
 import type { Bff } from "../server/bff.js";
 import { loginPathFor, safeCallbackPath } from "../shared/callback-url.js";
 import type { SessionRefresher } from "./session-refresh.js";
+import { retriedSetCookie, tokenFingerprint } from "./rejected-token.js";
+import { parseCookieHeader } from "../session/cookie-header.js";
 
 export interface SessionRefreshRouteOptions {
   getBff: () => Bff;
@@ -21,22 +23,39 @@ function redirect(location: string, base: string, setCookies: readonly string[] 
  * when its access token has expired and `proxy.ts` did not refresh it (server components
  * cannot set cookies). Refreshes (single-flight like everywhere else), then goes back to the
  * same-origin `callbackUrl`; a refused refresh goes to the sign-in page; an unreachable token
- * endpoint gets a 503 page rather than a redirect loop.
+ * endpoint gets a 503 page rather than a redirect loop. With `rejected=<fingerprint>` (the
+ * upstream refused a token that was not due; `rejected-token.ts`) it refreshes at once.
  */
 export function createSessionRefreshRoute(options: SessionRefreshRouteOptions) {
   const loginPath = options.loginPath ?? "/login";
 
   return async function GET(request: Request): Promise<Response> {
     const bff = options.getBff();
-    const target = safeCallbackPath(new URL(request.url).searchParams.get("callbackUrl"));
+    const url = new URL(request.url);
+    const target = safeCallbackPath(url.searchParams.get("callbackUrl"));
     const base = bff.config.nextAuthUrl;
+    const cookieHeader = request.headers.get("cookie");
+    // `rejected`: a server component's upstream call was refused although the token was not
+    // due. Refresh anyway, but only while the cookie still holds that very token (otherwise it
+    // was refreshed meanwhile: just go back and use the new one).
+    const rejected = url.searchParams.get("rejected");
+    let force = false;
+    if (rejected !== null) {
+      const state = await bff.readSession(parseCookieHeader(cookieHeader));
+      force = state.status === "active" && tokenFingerprint(state.claims.accessToken) === rejected;
+    }
     const result = await options.refresher.refreshIfDue({
-      cookieHeader: request.headers.get("cookie"),
+      cookieHeader,
       recordActivity: true,
+      force,
     });
     switch (result.status) {
       case "refreshed":
-        return redirect(target, base, result.cookies.setCookies);
+        return redirect(target, base, [
+          ...result.cookies.setCookies,
+          // Marks the new token: refused again, the server client ends the session (no loop).
+          ...(force ? [retriedSetCookie(result.claims.accessToken, bff.config.secureCookies)] : []),
+        ]);
       case "not_due":
         return redirect(target, base);
       case "no_session":

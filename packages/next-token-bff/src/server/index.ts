@@ -21,3 +21,11 @@ export type { LifetimePolicy } from "../session/lifetime-policy.js";
 export { sessionCookieName, joinSessionCookie } from "../session/session-cookie.js";
 export { parseCookieHeader } from "../session/cookie-header.js";
 export { safeCallbackPath, loginPathFor } from "../shared/callback-url.js";
+export { createServerUpstream } from "./upstream-client.js";
+export type {
+  ServerUpstreamClient,
+  ServerUpstreamOptions,
+  UpstreamRequestInit,
+  UpstreamResult,
+} from "./upstream-client.js";
+export * from "../jsonapi/index.js";
