@@ -4,7 +4,10 @@ import { createSessionRefreshProxy } from "next-token-bff/refresh";
 import { getBff } from "./lib/bff";
 import { getRefresher } from "./lib/refresh";
 
-const authProxy = createAuthProxy({ getBff, protectedPaths: ["/account", "/connection"] });
+const authProxy = createAuthProxy({
+  getBff,
+  protectedPaths: ["/account", "/connection", "/articles"],
+});
 let refreshingProxy: ReturnType<typeof createSessionRefreshProxy> | undefined;
 
 /**

@@ -24,6 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link className="brand" href="/">
               Token BFF demo
             </Link>
+            {signedIn ? <Link href="/articles">Articles</Link> : null}
             {signedIn ? <Link href="/account">Account</Link> : <Link href="/login">Sign in</Link>}
           </nav>
         </header>

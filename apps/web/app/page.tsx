@@ -14,6 +14,9 @@ export default function LandingPage() {
         <Link className="button" href="/login?callbackUrl=%2Faccount">
           Sign in
         </Link>
+        <Link className="button secondary" href="/articles">
+          Articles
+        </Link>
         <Link className="button secondary" href="/account">
           Your account
         </Link>

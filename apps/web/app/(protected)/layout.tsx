@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { BffSessionProvider, SignedOutRedirect } from "next-token-bff/client";
+import { BffSessionProvider, SessionEndedListener, SignedOutRedirect } from "next-token-bff/client";
 import { requireSession } from "next-token-bff/server";
 import { getBff } from "../../lib/bff";
 
@@ -14,6 +14,7 @@ export default async function ProtectedLayout({ children }: { children: ReactNod
   return (
     <BffSessionProvider session={session}>
       <SignedOutRedirect />
+      <SessionEndedListener />
       {children}
     </BffSessionProvider>
   );

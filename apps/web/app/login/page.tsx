@@ -21,6 +21,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   return (
     <div className="narrow card stack">
       <h1>Sign in</h1>
+      {first(params.reason) === "expired" ? (
+        <p className="alert" role="status" data-testid="session-ended">
+          Your session ended, please sign in again.
+        </p>
+      ) : null}
       <LoginForm callbackPath={callbackPath} initialError={first(params.error) ?? null} />
     </div>
   );

@@ -1,0 +1,10 @@
+"use client";
+
+import { ArticlesError } from "./articles-error";
+
+export default function ErrorPage(props: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
+  return <ArticlesError title="Articles could not be loaded" {...props} />;
+}

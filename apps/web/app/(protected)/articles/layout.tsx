@@ -1,0 +1,6 @@
+import type { ReactNode } from "react";
+import "./articles.css";
+
+export default function ArticlesLayout({ children }: { children: ReactNode }) {
+  return children;
+}
