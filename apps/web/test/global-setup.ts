@@ -60,6 +60,7 @@ export default async function setup(project: TestProject) {
   console.log(`[web tests] builds took ${Math.round((Date.now() - started) / 1000)} s`);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), "web-tests-"));
+  const apiDatabasePath = path.join(dataDir, "api.sqlite");
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const api = startProcess(process.execPath, [apiEntry()], {
@@ -68,7 +69,7 @@ export default async function setup(project: TestProject) {
       ...process.env,
       API_HOST: "127.0.0.1",
       API_PORT: String(apiPort),
-      DATABASE_PATH: path.join(dataDir, "api.sqlite"),
+      DATABASE_PATH: apiDatabasePath,
       DEMO_DATA: "1",
       // A low limit lets the lock-out test finish in a few attempts (unknown names count too).
       LOGIN_FAILURES_PER_USER: "3",
@@ -105,6 +106,8 @@ export default async function setup(project: TestProject) {
   project.provide("webUrl", webUrl);
   project.provide("apiUrl", apiUrl);
   project.provide("sessionSecret", sessionSecret);
+  // For the API's CLI (e.g. `user:revoke-tokens`), which works on the same SQLite file.
+  project.provide("apiDatabasePath", apiDatabasePath);
 
   return async () => {
     await stopProcess(web.child);

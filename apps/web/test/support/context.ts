@@ -5,6 +5,7 @@ declare module "vitest" {
     webUrl: string;
     apiUrl: string;
     sessionSecret: string;
+    apiDatabasePath: string;
   }
 }
 
@@ -14,6 +15,7 @@ export function testServers() {
     webUrl: inject("webUrl"),
     apiUrl: inject("apiUrl"),
     sessionSecret: inject("sessionSecret"),
+    apiDatabasePath: inject("apiDatabasePath"),
   };
 }
 
