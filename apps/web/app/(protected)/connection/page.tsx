@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { refreshPathFor, requireFreshSession } from "next-token-bff/refresh";
+import { requireFreshSession } from "next-token-bff/refresh";
 import { getBff } from "../../../lib/bff";
 import { ParallelCheck } from "./parallel-check";
 
@@ -23,8 +22,8 @@ export default async function ConnectionPage() {
     headers: { authorization: `Bearer ${claims.accessToken}`, accept: "application/vnd.api+json" },
     cache: "no-store",
   });
-  // Refused although not expired (rotated by a request in flight): refresh and come back.
-  if (answer.status === 401) redirect(refreshPathFor("/connection"));
+  // A 401 for a token that is not due is shown as it is (no redirect, so no loop); the server
+  // upstream client (`createServerUpstream`) is the helper that handles it with a refresh.
   const entry = answer.ok ? ((await answer.json()) as EntryPoint) : null;
   const upstreamUserId = entry?.meta?.links?.me?.meta?.id ?? null;
 
