@@ -22,7 +22,7 @@ export interface ArticleAttributes {
   status: boolean;
   created: string;
   changed: string;
-  body?: { value: string | null; format?: string; summary?: string } | null;
+  body?: { value: string | null; format?: string; processed?: string; summary?: string } | null;
 }
 
 interface UserAttributes {
@@ -40,7 +40,12 @@ export interface ArticleView {
   /** The author's numeric uid (as a string) and UUID, for "own article" checks. */
   authorUid: string | null;
   authorUuid: string | null;
+  /** The text as written (`body.value`), for the edit form. */
   body: string;
+  /** Its text format (`plain_text`, `basic_html`, …): kept when the article is saved. */
+  bodyFormat: string;
+  /** The text to show, without markup (React escapes it; no upstream HTML is injected). */
+  bodyText: string;
 }
 
 export type ArticleResource = JsonApiResource<ArticleAttributes>;
@@ -69,7 +74,33 @@ export function toArticleView(
       typeof targetId === "number" || typeof targetId === "string" ? String(targetId) : null,
     authorUuid: target?.id ?? null,
     body: attributes?.body?.value ?? "",
+    bodyFormat: attributes?.body?.format ?? "plain_text",
+    bodyText:
+      attributes?.body?.format === "plain_text" || attributes?.body?.format === undefined
+        ? (attributes?.body?.value ?? "")
+        : htmlToText(attributes.body.processed ?? attributes.body.value ?? ""),
   };
+}
+
+const entities: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  "#39": "'",
+  apos: "'",
+  nbsp: " ",
+};
+
+/** Formatted text as plain text: paragraphs and line breaks kept, every tag dropped. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/(p|h[1-6]|li|blockquote|pre|div)>/gi, "\n\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, name: string) => entities[name] ?? "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
 }
 
 const listFields = {
@@ -136,7 +167,7 @@ export function formatDate(value: string): string {
 
 /** The create/update document. */
 export function articleWriteDocument(
-  values: { title: string; body: string; published: boolean },
+  values: { title: string; body: string; bodyFormat?: string; published: boolean },
   id?: string,
 ) {
   return {
@@ -146,7 +177,7 @@ export function articleWriteDocument(
       attributes: {
         title: values.title,
         status: values.published,
-        body: { value: values.body, format: "plain_text" },
+        body: { value: values.body, format: values.bodyFormat ?? "plain_text" },
       },
     },
   };

@@ -8,7 +8,7 @@ import { PermissionMessage } from "./permission-message";
 
 export interface ArticleFormProps {
   /** Absent: a new article. */
-  article?: { id: string; title: string; body: string; published: boolean };
+  article?: { id: string; title: string; body: string; bodyFormat: string; published: boolean };
 }
 
 type FieldName = "title" | "body" | "status";
@@ -40,6 +40,7 @@ export function ArticleForm({ article }: ArticleFormProps) {
       title: String(form.get("title") ?? ""),
       body: String(form.get("body") ?? ""),
       published: form.get("published") === "on",
+      bodyFormat: article?.bodyFormat ?? "plain_text",
     };
     setPending(true);
     setFieldErrors({});
@@ -125,7 +126,9 @@ export function ArticleForm({ article }: ArticleFormProps) {
           aria-describedby={describedBy("body", "article-body-hint")}
         />
         <p className="muted" id="article-body-hint" style={{ margin: 0 }}>
-          Plain text; blank lines separate paragraphs.
+          {article === undefined || article.bodyFormat === "plain_text"
+            ? "Plain text; blank lines separate paragraphs."
+            : `Written in the “${article.bodyFormat}” text format (HTML); it is kept as it is.`}
         </p>
         {fieldError("body")}
       </div>

@@ -86,8 +86,9 @@ export default async function ArticlesPage({ searchParams }: { searchParams: Sea
           <ArticleList articles={articles} viewer={viewer} />
           {hidden > 0 ? (
             <p className="muted">
-              {hidden === 1 ? "One article on this page is" : `${hidden} articles on this page are`}{" "}
-              not shown because you may not see them.
+              {hidden === 1
+                ? "One article on this page is not shown because you may not see it."
+                : `${hidden} articles on this page are not shown because you may not see them.`}
             </p>
           ) : null}
           {prev !== null || next !== null ? (

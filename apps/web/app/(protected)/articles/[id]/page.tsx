@@ -81,7 +81,7 @@ export default async function ArticlePage({
         </p>
       </header>
       <div className="card article-body">
-        {article.body !== "" ? article.body : <span className="muted">No text.</span>}
+        {article.bodyText !== "" ? article.bodyText : <span className="muted">No text.</span>}
       </div>
       {canChange ? (
         <div className="actions">

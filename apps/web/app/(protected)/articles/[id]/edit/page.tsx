@@ -54,6 +54,7 @@ export default async function EditArticlePage({ params }: { params: Params }) {
           id: article.id,
           title: article.title,
           body: article.body,
+          bodyFormat: article.bodyFormat,
           published: article.published,
         }}
       />
