@@ -7,6 +7,7 @@ export default tseslint.config(
       "**/dist/**",
       "**/.next/**",
       "**/.next-test/**",
+      "**/.next-bench/**",
       "**/node_modules/**",
       "**/coverage/**",
       "**/next-env.d.ts",
