@@ -125,7 +125,7 @@ describe("articles", () => {
     expect(page.url()).toBe(`${webUrl}/articles/new`);
   });
 
-  it("bob sees no create or edit buttons; a forbidden write says so and he stays signed in", async () => {
+  it("B7 bob sees no create or edit buttons; a forbidden write says so and he stays signed in", async () => {
     const { page } = await signedIn("bob");
     await page.getByTestId("article-list").waitFor();
     await expect(page.getByRole("link", { name: "New article" }).count()).resolves.toBe(0);
@@ -159,7 +159,7 @@ describe("articles", () => {
     expect(session.user?.username).toBe("bob");
   });
 
-  it("alice's tokens revoked in the API: her next action lands on /login, and her other tab follows", async () => {
+  it("A13 alice's tokens revoked in the API: her next action lands on /login, and her other tab follows", async () => {
     const revoke = () =>
       run(process.execPath, [apiCli, "user:revoke-tokens", "alice"], {
         env: { ...process.env, DATABASE_PATH: apiDatabasePath, LOG_LEVEL: "warn" },

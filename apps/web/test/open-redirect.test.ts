@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 it.each(["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)"])(
-  "after sign-in, callbackUrl=%s lands on /",
+  "A4 after sign-in, callbackUrl=%s lands on /",
   async (callbackUrl) => {
     const context = await browser.newContext();
     const page = await context.newPage();

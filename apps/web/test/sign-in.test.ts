@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe("sign-in", () => {
-  it("shows the message for a wrong password and sets no session cookie", async () => {
+  it("C2 shows the message for a wrong password and sets no session cookie", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${webUrl}/login?callbackUrl=%2Faccount`);
@@ -28,7 +28,7 @@ describe("sign-in", () => {
     await context.close();
   });
 
-  it("says when to retry once the upstream locks the account (429 Retry-After)", async () => {
+  it("C1 says when to retry once the upstream locks the account (429 Retry-After)", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${webUrl}/login`);
@@ -85,7 +85,7 @@ describe("sign-in", () => {
       await expect.poll(() => page.getByTestId("user-username").textContent()).toBe("alice");
     });
 
-    it("sets one httpOnly, SameSite=Lax session cookie of at most 4,096 bytes", async () => {
+    it("A2 sets one httpOnly, SameSite=Lax session cookie of at most 4,096 bytes", async () => {
       const cookies = await sessionCookies(context);
       expect(cookies.map((cookie) => cookie.name)).toEqual(["next-auth.session-token"]);
       const [cookie] = cookies;
@@ -95,7 +95,7 @@ describe("sign-in", () => {
       expect(`${cookie?.name}=${cookie?.value}`.length).toBeLessThanOrEqual(4096);
     });
 
-    it("never lets browser code read the cookie or a token", async () => {
+    it("A1 never lets browser code read the cookie or a token", async () => {
       const { accessToken, refreshToken } = await tokensInCookie(
         await sessionCookies(context),
         sessionSecret,

@@ -31,7 +31,7 @@ describe("protected pages", () => {
     await context.close();
   });
 
-  it("give nothing to a request without a session, even with x-middleware-subrequest", async () => {
+  it("A16 give nothing to a request without a session, even with x-middleware-subrequest", async () => {
     const headers = {
       "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware",
     };
@@ -52,7 +52,7 @@ describe("protected pages", () => {
 });
 
 describe("sign-out", () => {
-  it("moves other tabs to /login, revokes the upstream refresh token and kills the old cookie", async () => {
+  it("A9 moves other tabs to /login, revokes the upstream refresh token and kills the old cookie", async () => {
     const context = await browser.newContext();
     const tabA = await context.newPage();
     await tabA.goto(`${webUrl}/login?callbackUrl=%2Faccount`);
@@ -110,7 +110,7 @@ describe("sign-out", () => {
 });
 
 describe("sign out everywhere", () => {
-  it("ends the person's sessions on other devices too", async () => {
+  it("A13 ends the person's sessions on other devices too", async () => {
     const devices = [await browser.newContext(), await browser.newContext()];
     const cookies: string[] = [];
     for (const device of devices) {

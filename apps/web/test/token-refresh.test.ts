@@ -86,7 +86,7 @@ async function refreshTokensSet(responses: Response[], jar: CookieJar) {
 }
 
 describe("token refresh with an expired access token (reference API, 3 s tokens)", () => {
-  it("100 concurrent proxied requests on one instance: all 200, the API records exactly one refresh", async () => {
+  it("B9 100 concurrent proxied requests on one instance: all 200, the API records exactly one refresh", async () => {
     const { jar, tokens } = await expiredSession(single.url);
     expect(familyReport(api.databasePath, tokens.refreshToken).refreshes).toBe(0);
 
@@ -103,7 +103,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     expect(setTokens.has(tokens.refreshToken)).toBe(false);
   });
 
-  it("100 concurrent requests over two instances sharing Redis: all 200, one refresh, no family revocation", async () => {
+  it("B9 100 concurrent requests over two instances sharing Redis: all 200, one refresh, no family revocation", async () => {
     const { jar, tokens } = await expiredSession(webA.url);
 
     const responses = await Promise.all(
@@ -131,7 +131,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     expect(familyReport(api.databasePath, tokens.refreshToken).refreshes).toBe(1);
   });
 
-  it("a refresh token the upstream refuses ends the session: 401 session_expired with the cookie cleared, pages go to /login", async () => {
+  it("A11 a refresh token the upstream refuses ends the session: 401 session_expired with the cookie cleared, pages go to /login", async () => {
     const { jar, tokens } = await expiredSession(single.url);
     // Revoke the family upstream (what a sign-out elsewhere or an administrator does).
     const revoked = await fetch(`${api.url}/oauth/revoke`, {
@@ -219,7 +219,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     await context.close();
   });
 
-  it("the API restarted while signed in: calls fail with 502/503 meanwhile, the session is kept and works after the restart", async () => {
+  it("A11 the API restarted while signed in: calls fail with 502/503 meanwhile, the session is kept and works after the restart", async () => {
     const jar = await signInOverHttp(single.url, demoUsers.bob.username, demoUsers.bob.password);
     const tokens = await tokensOf(jar, secret);
     expect((await proxied(single.url, jar)).status).toBe(200);

@@ -52,7 +52,7 @@ const jwtOf = (options: AuthOptions) => options.callbacks?.jwt as JwtCallback;
 const sessionOf = (options: AuthOptions) => options.callbacks?.session as SessionCallback;
 
 describe("next-auth options", () => {
-  it("uses httpOnly, SameSite=Lax, Secure __Host- cookies under https, plain names under http", () => {
+  it("A2 uses httpOnly, SameSite=Lax, Secure __Host- cookies under https, plain names under http", () => {
     const secure = setup().options.cookies?.sessionToken;
     expect(secure?.name).toBe("__Host-next-auth.session-token");
     expect(secure?.options).toMatchObject({
@@ -66,7 +66,7 @@ describe("next-auth options", () => {
     );
   });
 
-  it("signs in through the provider, stores tokens in the JWT and shows the browser no token", async () => {
+  it("A1 signs in through the provider, stores tokens in the JWT and shows the browser no token", async () => {
     const { options } = setup();
     const credentials = options.providers[0] as unknown as {
       options: { authorize: (c: Record<string, string>) => Promise<unknown> };
@@ -116,7 +116,7 @@ describe("next-auth options", () => {
     );
   });
 
-  it("ignores client input on update: tokens, login time and roles cannot be changed", async () => {
+  it("A7 ignores client input on update: tokens, login time and roles cannot be changed", async () => {
     const { options } = setup();
     const claims = sampleClaims();
     const token = await jwtOf(options)({
@@ -127,14 +127,14 @@ describe("next-auth options", () => {
     expect(token).toEqual(claims);
   });
 
-  it("ends expired or foreign tokens instead of returning a half session", async () => {
+  it("A11 ends expired or foreign tokens instead of returning a half session", async () => {
     const { options } = setup();
     await expect(jwtOf(options)({ token: { sub: "5" } } as never)).rejects.toThrow();
     const stale = sampleClaims({ lastActivityAt: 0 });
     await expect(jwtOf(options)({ token: stale as unknown as JWT } as never)).rejects.toThrow();
   });
 
-  it("sign-out revokes the upstream refresh token and puts the session on the ended list", async () => {
+  it("A9 sign-out revokes the upstream refresh token and puts the session on the ended list", async () => {
     const { options, provider, bff } = setup();
     const claims = sampleClaims();
     await options.events?.signOut?.({

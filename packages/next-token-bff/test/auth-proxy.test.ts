@@ -35,7 +35,7 @@ describe("auth proxy", () => {
     );
   });
 
-  it("lets public pages through and does not count an idle session's cookie as signed in", async () => {
+  it("A8 lets public pages through and does not count an idle session's cookie as signed in", async () => {
     expect((await proxy(await requestWith("/"))).headers.get("x-middleware-next")).toBe("1");
     const idle = sampleClaims({ lastActivityAt: 0 });
     expect((await proxy(await requestWith("/account", idle))).status).toBe(307);
@@ -60,7 +60,7 @@ describe("auth proxy", () => {
     expect(state.status === "active" && state.claims.lastActivityAt).toBeGreaterThanOrEqual(now);
   });
 
-  it("does not count prefetches or recent activity", async () => {
+  it("A8 does not count prefetches or recent activity", async () => {
     const now = Math.floor(Date.now() / 1000);
     const old = sampleClaims({ lastActivityAt: now - 120 });
     const prefetch = await proxy(

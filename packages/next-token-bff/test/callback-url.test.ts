@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loginPathFor, safeCallbackPath } from "../src/shared/callback-url.js";
 
-describe("safeCallbackPath", () => {
+describe("A4 safeCallbackPath", () => {
   it.each([
     "//evil.example",
     "https://evil.example",

@@ -39,14 +39,21 @@ describe("loadBffConfig", () => {
     expect(message).not.toContain("Invalid input");
   });
 
-  it("refuses the demo secret outside demo mode and accepts it in demo mode", () => {
+  it("reports the demo secret together with the other problems", () => {
+    const message = problemsOf({ NEXTAUTH_SECRET: DEMO_NEXTAUTH_SECRET, UPSTREAM_KIND: "oauth2" });
+    expect(message).toContain("NEXTAUTH_SECRET is the public demo value");
+    expect(message).toContain("UPSTREAM_TOKEN_URL is required");
+    expect(message).toContain("UPSTREAM_CLIENT_ID");
+  });
+
+  it("A14 refuses the demo secret outside demo mode and accepts it in demo mode", () => {
     expect(problemsOf({ ...valid, NEXTAUTH_SECRET: DEMO_NEXTAUTH_SECRET })).toContain("demo");
     expect(
       loadBffConfig({ ...valid, NEXTAUTH_SECRET: DEMO_NEXTAUTH_SECRET, DEMO_MODE: "1" }).demoMode,
     ).toBe(true);
   });
 
-  it("derives secure cookies from NEXTAUTH_URL and caps the absolute lifetime at the refresh token's", () => {
+  it("A2 A8 derives secure cookies from NEXTAUTH_URL and caps the absolute lifetime at the refresh token's", () => {
     const config = loadBffConfig({
       ...valid,
       SESSION_MAX_AGE: "86400",

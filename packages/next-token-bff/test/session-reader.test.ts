@@ -29,21 +29,21 @@ describe("session reader", () => {
     });
   });
 
-  it("refuses a token that decrypts but is not one of our sessions (A12)", async () => {
+  it("A12 refuses a token that decrypts but is not one of our sessions", async () => {
     expect((await readSession(await cookieFor({}))).status).toBe("invalid");
     expect((await readSession(await cookieFor({ sub: "5", name: "x" }))).status).toBe("invalid");
     expect((await readSession([{ name: cookieName, value: "garbage" }])).status).toBe("invalid");
     expect((await readSession([])).status).toBe("none");
   });
 
-  it("ends a session idle for longer than the idle timeout", async () => {
+  it("A8 ends a session idle for longer than the idle timeout", async () => {
     const idle = Math.floor(Date.now() / 1000) - policy.idleTimeoutSeconds - 1;
     expect(
       (await readSession(await cookieFor(sampleClaims({ lastActivityAt: idle })))).status,
     ).toBe("expired");
   });
 
-  it("ends an active session past its absolute lifetime or its refresh token's expiry", async () => {
+  it("A8 ends an active session past its absolute lifetime or its refresh token's expiry", async () => {
     const now = Math.floor(Date.now() / 1000);
     const old = sampleClaims({
       authTime: now - policy.absoluteLifetimeSeconds - 1,
@@ -54,7 +54,7 @@ describe("session reader", () => {
     expect((await readSession(await cookieFor(deadRefresh))).status).toBe("expired");
   });
 
-  it("refuses a signed-out session and every older session of a user signed out everywhere", async () => {
+  it("A9 A13 refuses a signed-out session and every older session of a user signed out everywhere", async () => {
     const claims = sampleClaims();
     const cookie = await cookieFor(claims);
     await endedSessions.endSession(claims.sessionId, claims.authTime + 60);
@@ -70,7 +70,7 @@ describe("session reader", () => {
     expect((await readSession(await cookieFor(later))).status).toBe("active");
   });
 
-  it("joins chunked cookies in order and skips empty chunk values", async () => {
+  it("A3 joins chunked cookies in order and skips empty chunk values", async () => {
     const value = await encode({ token: sampleClaims({ accessToken: "a".repeat(6000) }), secret });
     const parts = splitSessionCookie(cookieName, value);
     expect(parts.length).toBeGreaterThan(1);

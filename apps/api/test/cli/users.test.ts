@@ -167,7 +167,7 @@ describe("user:add", () => {
 });
 
 describe("user:password", () => {
-  it("sets a new password and revokes the user's access tokens only", async () => {
+  it("A13 sets a new password and revokes the user's access tokens only", async () => {
     const carol = user("carol");
     const before = await issueFor(carol.uid);
     await expect(api.services.verifier.verify(`Bearer ${before.access_token}`)).resolves.toEqual(
@@ -195,7 +195,7 @@ describe("user:password", () => {
 });
 
 describe("user:block / user:unblock", () => {
-  it("blocks a user and revokes every token it has, while the API runs", async () => {
+  it("A13 blocks a user and revokes every token it has, while the API runs", async () => {
     const alice = user("alice");
     const first = await issueFor(alice.uid);
     const second = await issueFor(alice.uid);
@@ -253,7 +253,7 @@ describe("user:block / user:unblock", () => {
 });
 
 describe("user:revoke-tokens", () => {
-  it("revokes all tokens but leaves the user active", async () => {
+  it("A13 revokes all tokens but leaves the user active", async () => {
     const bob = user("bob");
     const issued = await issueFor(bob.uid);
     const result = await cli(["user:revoke-tokens", "bob"]);

@@ -79,7 +79,7 @@ const patchTitle = (id: string, title: string) => ({
   data: { type: "node--article", id, attributes: { title } },
 });
 
-describe.each(matrix)("permission matrix: $who", (row) => {
+describe.each(matrix)("D4 permission matrix: $who", (row) => {
   const { who } = row;
 
   it(`list → ${row.list}`, async () => {
@@ -176,7 +176,7 @@ describe.each(matrix)("permission matrix: $who", (row) => {
   });
 });
 
-describe("collections show each caller exactly what they may see", () => {
+describe("D4 collections show each caller exactly what they may see", () => {
   const unpublishedCount = () =>
     (
       f.api.services.db.prepare("SELECT COUNT(*) AS n FROM articles WHERE status = 0").get() as {

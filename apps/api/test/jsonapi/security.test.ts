@@ -344,7 +344,7 @@ describe("D7 SQL injection through filter, sort, paging and ids", () => {
   });
 });
 
-describe("malformed input never yields a 5xx", () => {
+describe("E4 malformed input never yields a 5xx", () => {
   const urls = [
     "/jsonapi/node/article?%",
     "/jsonapi/node/article?%zz=1",

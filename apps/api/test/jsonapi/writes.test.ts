@@ -89,7 +89,7 @@ describe("create", () => {
   });
 });
 
-describe("415 wrong Content-Type (before anything else)", () => {
+describe("D8 415 wrong Content-Type (before anything else)", () => {
   it.each([
     "application/json",
     "text/plain",
@@ -345,7 +345,7 @@ describe("update", () => {
   });
 });
 
-describe("405 unsupported methods, with Allow", () => {
+describe("D8 405 unsupported methods, with Allow", () => {
   it.each([
     ["PUT", COLLECTION, "GET, POST"],
     ["PATCH", COLLECTION, "GET, POST"],
@@ -373,7 +373,7 @@ describe("405 unsupported methods, with Allow", () => {
   });
 });
 
-describe("responses", () => {
+describe("D8 responses", () => {
   it("every JSON:API response carries nosniff and the bare media type", async () => {
     for (const res of [
       await f.get("/jsonapi"),

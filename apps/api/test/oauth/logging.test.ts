@@ -54,7 +54,7 @@ function entries(): Array<Record<string, unknown>> {
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-describe("OAuth logging", () => {
+describe("E2 E3 OAuth logging", () => {
   it("logs a failed sign-in with the username stripped of CR/LF, never the password", async () => {
     const password = "Sup3r-Secret-Passw0rd!";
     const response = await tokenRequest(api, {

@@ -41,7 +41,7 @@ afterAll(async () => {
   await api.close();
 });
 
-describe("refresh-token rotation (C8, C9)", () => {
+describe("C8 C9 refresh-token rotation", () => {
   it("rotation keeps user, scopes and family, marks the old refresh token used and revokes the old access token", async () => {
     const first = await login(api);
     const second = pairOf(await refresh(api, first.refreshToken));

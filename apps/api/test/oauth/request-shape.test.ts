@@ -198,7 +198,7 @@ describe("C5 error codes and statuses", () => {
     );
   });
 
-  it("password grant: e-mail works; wrong password, unknown and blocked users are indistinguishable", async () => {
+  it("C2 password grant: e-mail works; wrong password, unknown and blocked users are indistinguishable", async () => {
     const byMail = await tokenRequest(api, { ...alice, username: "alice@example.com" });
     expect(decodeJwt(pairOf(byMail).accessToken).sub).toBe("2");
 
@@ -220,7 +220,7 @@ describe("C5 error codes and statuses", () => {
     }
   });
 
-  it("no passwords are trimmed or case-folded", async () => {
+  it("C4 no passwords are trimmed or case-folded", async () => {
     for (const password of [" alice-password", "alice-password ", "ALICE-PASSWORD"]) {
       expectOAuthError(await tokenRequest(api, { ...alice, password }), 400, incorrect);
     }

@@ -72,7 +72,7 @@ describe("GET|POST /oauth/userinfo", () => {
   });
 });
 
-describe("GET /oauth/jwks", () => {
+describe("C12 GET /oauth/jwks", () => {
   it("is public and publishes only the public RSA members", async () => {
     const response = await fetch(`${api.url}/oauth/jwks`);
     expect(response.status).toBe(200);

@@ -56,7 +56,7 @@ describe("sealed refresh outcomes", () => {
   });
 });
 
-describe("in-memory single-flight", () => {
+describe("B9 in-memory single-flight", () => {
   it("50 concurrent callers share one refresh; a late caller adopts the stored result", async () => {
     const coordinator = createMemoryRefreshCoordinator({ secret });
     const upstream = countingRefresh();
@@ -104,7 +104,7 @@ describe("in-memory single-flight", () => {
   });
 });
 
-describe("Redis single-flight (real redis-server)", () => {
+describe("B9 Redis single-flight (real redis-server)", () => {
   let redis: ChildProcess;
   let url: string;
   const logs: string[] = [];

@@ -144,7 +144,7 @@ describe("through the proxy to the reference API", () => {
     );
   });
 
-  it("bob's write gets the API's 403 document, and bob stays signed in", async () => {
+  it("B7 bob's write gets the API's 403 document, and bob stays signed in", async () => {
     const response = await route.POST(
       proxyRequest("/jsonapi/node/article", {
         method: "POST",
@@ -170,7 +170,7 @@ describe("through the proxy to the reference API", () => {
     expect(await json(response)).toEqual({ error: "not_signed_in" });
   });
 
-  it("revoked upstream tokens: 401 session_expired, cookie cleared, refresh token revoked, cookie refused after", async () => {
+  it("A11 B7 revoked upstream tokens: 401 session_expired, cookie cleared, refresh token revoked, cookie refused after", async () => {
     const victim = await session("alice");
     const before = await route.GET(
       proxyRequest("/jsonapi/node/article?page[limit]=1", { cookie: victim.cookie }),
@@ -226,7 +226,7 @@ describe("through the proxy to the reference API", () => {
     await other.body?.cancel();
   });
 
-  it("refuses traversal to the token endpoint and never calls it", async () => {
+  it("B1 refuses traversal to the token endpoint and never calls it", async () => {
     for (const path of [
       "/jsonapi/..%2foauth%2ftoken",
       "/jsonapi/%2e%2e/oauth/token",

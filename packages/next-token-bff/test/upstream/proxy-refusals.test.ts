@@ -47,7 +47,7 @@ beforeEach(async () => {
   cookie = await sessionCookie(bff, claims);
 });
 
-describe("CSRF (B3)", () => {
+describe("B3 CSRF", () => {
   it("passes a GET with X-CSRF: 1 and a session through", async () => {
     const response = await route.GET(proxyRequest("/jsonapi/node/article", { cookie }));
     expect(response.status).toBe(200);
@@ -115,7 +115,7 @@ describe("CSRF (B3)", () => {
   });
 });
 
-describe("paths (B1)", () => {
+describe("B1 paths", () => {
   it.each([
     "/..%2f..%2fadmin",
     "/%2e%2e/%2e%2e/user/1",
@@ -202,7 +202,7 @@ describe("paths (B1)", () => {
   });
 });
 
-describe("request headers (B2, A15)", () => {
+describe("B2 A15 request headers", () => {
   it("sends only allow-listed headers and exactly one Authorization: the session's token", async () => {
     const response = await route.POST(
       proxyRequest("/jsonapi/node/article", {
@@ -281,7 +281,7 @@ describe("request headers (B2, A15)", () => {
   });
 });
 
-describe("response headers and content types (B2, B4, B5, B6, B11)", () => {
+describe("B2 B4 B5 B6 B11 response headers and content types", () => {
   it("passes allow-listed headers only and adds no-store and nosniff", async () => {
     spy.respond((_request, res) => {
       res.writeHead(200, {
@@ -403,7 +403,7 @@ describe("response headers and content types (B2, B4, B5, B6, B11)", () => {
   });
 });
 
-describe("methods (B8)", () => {
+describe("B8 methods", () => {
   it.each(["PROPFIND", "OPTIONS", "PURGE"])(
     "%s → 405 with Allow, nothing upstream",
     async (method) => {
@@ -417,7 +417,7 @@ describe("methods (B8)", () => {
   );
 });
 
-describe("request bodies (B3, B10)", () => {
+describe("B10 B3 request bodies", () => {
   const post = (body: BodyInit, headers: Record<string, string> = {}) =>
     route.POST(
       proxyRequest("/jsonapi/node/article", {
@@ -512,7 +512,7 @@ describe("request bodies (B3, B10)", () => {
   });
 });
 
-describe("upstream failures (B10): the session is kept", () => {
+describe("B10 upstream failures: the session is kept", () => {
   it("a slow upstream → 504 upstream_timeout after the configured time", async () => {
     const slowRoute = createUpstreamRoute({ getBff: () => bff, timeoutMs: 200 });
     spy.respond((_request, res) => {
@@ -610,7 +610,7 @@ describe("upstream failures (B10): the session is kept", () => {
 });
 
 describe("sessions", () => {
-  it("no session → 401 not_signed_in, nothing upstream", async () => {
+  it("A12 no session → 401 not_signed_in, nothing upstream", async () => {
     for (const sent of [
       undefined,
       "other=1",
@@ -626,7 +626,7 @@ describe("sessions", () => {
     expect(spy.started).toBe(0);
   });
 
-  it("a cookie encrypted with another secret → 401 not_signed_in", async () => {
+  it("A14 a cookie encrypted with another secret → 401 not_signed_in", async () => {
     const foreign = testBff(spy.url, {
       NEXTAUTH_SECRET: "another-secret-another-secret-another-secret",
     });
@@ -637,7 +637,7 @@ describe("sessions", () => {
     expect(spy.started).toBe(0);
   });
 
-  it("an ended session → 401 session_expired, cookie cleared, nothing upstream", async () => {
+  it("A9 an ended session → 401 session_expired, cookie cleared, nothing upstream", async () => {
     expect((await route.GET(proxyRequest("/jsonapi/node/article", { cookie }))).status).toBe(200);
     await bff.endedSessions.endSession(claims.sessionId, claims.authTime + 3600);
     const response = await route.GET(proxyRequest("/jsonapi/node/article", { cookie }));
@@ -647,7 +647,7 @@ describe("sessions", () => {
     expect(spy.dataRequests()).toHaveLength(1);
   });
 
-  it("an idle session → 401 session_expired, nothing upstream", async () => {
+  it("A8 an idle session → 401 session_expired, nothing upstream", async () => {
     const now = Math.floor(Date.now() / 1000);
     const idle = fakeClaims({ authTime: now - 7200, lastActivityAt: now - 7200 });
     const response = await route.GET(
@@ -658,7 +658,7 @@ describe("sessions", () => {
     expect(spy.started).toBe(0);
   });
 
-  it("upstream 401 without a refresh hook → session_expired, every chunk cleared, the cookie is then refused", async () => {
+  it("B7 upstream 401 without a refresh hook → session_expired, every chunk cleared, the cookie is then refused", async () => {
     // A long access token makes a chunked cookie (name.0, name.1, …).
     const big = fakeClaims({ accessToken: `big-${"t".repeat(6000)}` });
     const chunked = await sessionCookie(bff, big);
@@ -703,7 +703,7 @@ describe("sessions", () => {
     expect(spy.dataRequests()).toHaveLength(1);
   });
 
-  it("upstream 403 is passed through and the session is kept", async () => {
+  it("B7 upstream 403 is passed through and the session is kept", async () => {
     spy.respond((_request, res) => {
       res.writeHead(403, { "content-type": "application/vnd.api+json" });
       res.end('{"errors":[{"status":"403","title":"Forbidden"}]}');
@@ -719,7 +719,7 @@ describe("sessions", () => {
     expect((await route.GET(proxyRequest("/jsonapi/node/article", { cookie }))).status).toBe(200);
   });
 
-  it("with endSessionOnForbidden, upstream 403 ends the session", async () => {
+  it("B7 with endSessionOnForbidden, upstream 403 ends the session", async () => {
     const strict = createUpstreamRoute({ getBff: () => bff, endSessionOnForbidden: true });
     spy.respond((request, res) => {
       res.writeHead(request.url === "/oauth/revoke" ? 200 : 403, {
@@ -737,7 +737,7 @@ describe("sessions", () => {
   });
 });
 
-describe("refresh hook (issue 5 seam)", () => {
+describe("A11 B7 refresh hook (issue 5 seam)", () => {
   function answerByToken(accepted: string) {
     spy.respond((request, res) => {
       const ok =

@@ -77,7 +77,7 @@ const redirectOf = (promise: Promise<unknown>) =>
   );
 
 describe("server upstream client", () => {
-  it("calls the upstream directly with the bearer token and nothing of the browser's", async () => {
+  it("B2 calls the upstream directly with the bearer token and nothing of the browser's", async () => {
     await signIn(sampleClaims({ accessToken: "access-token-value" }));
     const result = await (await client()).get("/jsonapi/node/article?page%5Blimit%5D=1");
     expect(result).toEqual({
@@ -141,7 +141,7 @@ describe("server upstream client", () => {
     expect(upstream.requests[0]?.headers["content-type"]).toBe("application/vnd.api+json");
   });
 
-  it("refuses paths outside the allow-list before calling the upstream", async () => {
+  it("B1 refuses paths outside the allow-list before calling the upstream", async () => {
     await signIn(sampleClaims({ accessToken: "access-token-value" }));
     const upstreamClient = await client();
     for (const path of [

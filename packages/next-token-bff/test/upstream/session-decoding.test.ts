@@ -16,7 +16,7 @@ describe("createSessionDecoder", () => {
     expect(decoded?.exp).toBeGreaterThan(Date.now() / 1000 + 590);
   });
 
-  it("refuses another secret, a tampered token, an expired one and foreign claims", async () => {
+  it("A12 refuses another secret, a tampered token, an expired one and foreign claims", async () => {
     const decode = createSessionDecoder(secret);
     const token = await encode({ token: fakeClaims(), secret, maxAge: 600 });
     expect(await createSessionDecoder(`${secret}x`)(token)).toBeNull();
@@ -68,7 +68,7 @@ describe("createSessionCache", () => {
 });
 
 describe("clearSessionCookies", () => {
-  it("deletes the whole cookie and every chunk with next-auth's attributes", () => {
+  it("A9 deletes the whole cookie and every chunk with next-auth's attributes", () => {
     expect(
       clearSessionCookies(
         "__Host-next-auth.session-token",
