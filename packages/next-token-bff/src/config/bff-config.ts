@@ -66,16 +66,15 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
     ? []
     : result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
 
-  if (result.success) {
-    const data = result.data;
-    if (!data.DEMO_MODE && knownPublicSecrets.includes(data.NEXTAUTH_SECRET)) {
-      problems.push(
-        "NEXTAUTH_SECRET is the public demo value; outside demo mode (DEMO_MODE=1) set a secret of your own",
-      );
-    }
-    if (data.UPSTREAM_KIND === "oauth2" && !data.UPSTREAM_TOKEN_URL) {
-      problems.push("UPSTREAM_TOKEN_URL is required when UPSTREAM_KIND=oauth2");
-    }
+  // Checked on the raw values too, so they are reported with the schema's problems.
+  const demoMode = flag.safeParse(env.DEMO_MODE ?? "").data ?? false;
+  if (!demoMode && env.NEXTAUTH_SECRET && knownPublicSecrets.includes(env.NEXTAUTH_SECRET)) {
+    problems.push(
+      "NEXTAUTH_SECRET is the public demo value; outside demo mode (DEMO_MODE=1) set a secret of your own",
+    );
+  }
+  if (env.UPSTREAM_KIND === "oauth2" && !env.UPSTREAM_TOKEN_URL) {
+    problems.push("UPSTREAM_TOKEN_URL is required when UPSTREAM_KIND=oauth2");
   }
   if (!result.success || problems.length > 0) {
     throw new BffError(
