@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe("drupal-wire D.3 conformance (OAuth part)", () => {
-  it("D.3 #1 password grant answers 200 with exactly token_type, expires_in, access_token, refresh_token", async () => {
+  it("C7 D.3 #1 password grant answers 200 with exactly token_type, expires_in, access_token, refresh_token", async () => {
     const response = await tokenRequest(api, aliceLogin);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json; charset=UTF-8");
@@ -57,7 +57,7 @@ describe("drupal-wire D.3 conformance (OAuth part)", () => {
     expect(refreshToken.length).toBeGreaterThan(0);
   });
 
-  it("D.3 #2 the access token is an RS256 JWT with Drupal's header and claims, verifiable with the JWKS", async () => {
+  it("C7 D1 D.3 #2 the access token is an RS256 JWT with Drupal's header and claims, verifiable with the JWKS", async () => {
     const { accessToken } = await login(api);
     const header = decodeProtectedHeader(accessToken);
     expect(header.alg).toBe("RS256");
@@ -100,7 +100,7 @@ describe("drupal-wire D.3 conformance (OAuth part)", () => {
     });
   });
 
-  it("D.3 #4 wrong client secret gives 401 invalid_client, in the body and via Basic (with the Basic challenge)", async () => {
+  it("C5 D.3 #4 wrong client secret gives 401 invalid_client, in the body and via Basic (with the Basic challenge)", async () => {
     const inBody = await tokenRequest(api, { ...aliceLogin, client_secret: "wrong" });
     expectOAuthError(inBody, 401, {
       error: "invalid_client",
@@ -119,7 +119,7 @@ describe("drupal-wire D.3 conformance (OAuth part)", () => {
     expect(viaBasic.headers.get("www-authenticate")).toBe('Basic realm="OAuth"');
   });
 
-  it("D.3 #5 #6 #7 refresh rotates both tokens; the used refresh token is refused; the replaced access token gets 401", async () => {
+  it("C8 D.3 #5 #6 #7 refresh rotates both tokens; the used refresh token is refused; the replaced access token gets 401", async () => {
     const first = await login(api);
 
     // #5
