@@ -40,7 +40,7 @@ import { alignedTable, fixed, grouped, median, percentile } from "./stats";
  * scenario, default 3), BENCH_ROUNDS (2), BENCH_CONNECTIONS (10), BENCH_SIGNINS (10),
  * BENCH_STORMS (3), BENCH_STORM_SIZE (100), BENCH_SCENARIOS (e.g. "b,c"; default all),
  * BENCH_SKIP_BUILD=1, BENCH_CPU_PROF=<dir> (`node --cpu-prof` on `next start`),
- * BENCH_OUTPUT (file to append to; `-` = don't write), BENCH_LABEL (a note for the section).
+ * BENCH_RATE (total req/s, diagnostics), BENCH_OUTPUT (file to append to; `-` = don't write), BENCH_LABEL (a note for the section).
  */
 function numberFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -59,6 +59,8 @@ const connections = Math.floor(numberFromEnv("BENCH_CONNECTIONS", 10, 1));
 const signIns = Math.floor(numberFromEnv("BENCH_SIGNINS", 10, 0));
 const storms = Math.floor(numberFromEnv("BENCH_STORMS", 3, 0));
 const stormSize = Math.floor(numberFromEnv("BENCH_STORM_SIZE", 100, 1));
+/** Diagnostics: a fixed total request rate instead of as fast as possible (autocannon overallRate). */
+const rate = Math.floor(numberFromEnv("BENCH_RATE", 0, 0));
 const only = (process.env.BENCH_SCENARIOS ?? "a,b,c,d").split(",").map((s) => s.trim());
 const output = process.env.BENCH_OUTPUT ?? path.join(repoRoot, "docs", "benchmarks.md");
 const chartPath = path.join(repoRoot, "docs", "bench-latest.svg");
@@ -140,6 +142,7 @@ async function measure(
       pipelining: 1,
       duration,
       headers: spec.headers,
+      ...(rate > 0 ? { overallRate: rate } : {}),
       ...(expected === undefined
         ? {}
         : { verifyBody: (body: string | Buffer | undefined) => stable(String(body)) === expected }),
@@ -424,9 +427,10 @@ it(
         {
           key: "c",
           name: scenarioNames.c,
-          request: `GET /api/bench-floor?bytes=${bytes} (no auth, no upstream call, ${bytes} B)`,
+          request: `GET /api/bench-floor?bytes=${bytes} with the same headers as b (the cookie is not read; no upstream call; ${bytes} B)`,
           url: floorUrl,
-          headers: { accept },
+          // What a browser sends to any route of the origin: the session cookie comes along.
+          headers: proxiedHeaders,
           expectBody: floorBody,
           viaWeb: true,
         },
