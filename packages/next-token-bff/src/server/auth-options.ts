@@ -8,6 +8,7 @@ import type { EndedSessionStore } from "../session/ended-sessions.js";
 import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "../session/lifetime-policy.js";
 import { toPublicSession } from "../session/public-session.js";
 import { sessionCookieName } from "../session/session-cookie.js";
+import { safeCallbackPath } from "../shared/callback-url.js";
 import { authorizeWithUpstream } from "./authorize.js";
 import { SessionEndedError } from "./session-ended-error.js";
 import { isSignedInUser } from "./signed-in-user.js";
@@ -69,6 +70,23 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's default throws on a callbackUrl that does not parse (`http://[`,
+      // `%2F%2Fevil.example`): a 500 from the sign-in callback. The same rule, never throwing:
+      // same-origin paths and URLs stay, everything else goes to the start page (catalogue A4).
+      redirect({ url, baseUrl }) {
+        const base = new URL(baseUrl);
+        let path = url;
+        try {
+          const parsed = new URL(url);
+          path =
+            parsed.origin === base.origin
+              ? `${parsed.pathname}${parsed.search}${parsed.hash}`
+              : "/";
+        } catch {
+          // Not absolute: a path, or nothing usable.
+        }
+        return `${base.origin}${safeCallbackPath(path)}`;
+      },
       async jwt({ token, user }) {
         if (isSignedInUser(user)) {
           const now = nowInSeconds();
