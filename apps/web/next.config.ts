@@ -1,14 +1,9 @@
 import path from "node:path";
 import type { NextConfig } from "next";
+import { apiContentSecurityPolicy, staticSecurityHeaders } from "./lib/static-security-headers";
 
 // npm workspaces hoist dependencies to the repository root; Turbopack must see it.
 const repositoryRoot = path.join(process.cwd(), "..", "..");
-
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "same-origin" },
-];
 
 const nextConfig: NextConfig = {
   // The browser tests build into their own folder (NEXT_DIST_DIR=.next-test).
@@ -18,7 +13,14 @@ const nextConfig: NextConfig = {
   turbopack: { root: repositoryRoot },
   outputFileTracingRoot: repositoryRoot,
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    // Pages get their Content-Security-Policy (with a per-request nonce) from proxy.ts.
+    return [
+      { source: "/:path*", headers: staticSecurityHeaders },
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }],
+      },
+    ];
   },
 };
 

@@ -3,6 +3,7 @@ import { createAuthProxy } from "next-token-bff/proxy";
 import { createSessionRefreshProxy } from "next-token-bff/refresh";
 import { getBff } from "./lib/bff";
 import { getRefresher } from "./lib/refresh";
+import { withContentSecurityPolicy } from "./lib/security-headers";
 
 const authProxy = createAuthProxy({
   getBff,
@@ -12,7 +13,8 @@ let refreshingProxy: ReturnType<typeof createSessionRefreshProxy> | undefined;
 
 /**
  * Redirects signed-out page requests to /login and records activity for the idle timeout.
- * Not a guard: every protected page and route handler checks the session itself.
+ * Not a guard: every protected page and route handler checks the session itself. Pages get a
+ * Content-Security-Policy with a fresh nonce (lib/security-headers.ts).
  */
 export async function proxy(request: NextRequest) {
   // First the token refresh (due access tokens; the render gets the new cookie too), then auth.
@@ -21,7 +23,8 @@ export async function proxy(request: NextRequest) {
     refresher: getRefresher(),
     next: authProxy,
   });
-  return refreshingProxy(request);
+  const chain = refreshingProxy;
+  return withContentSecurityPolicy(request, (withNonce) => chain(withNonce));
 }
 
 export const config = {

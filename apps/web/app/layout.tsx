@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { getServerSessionState } from "next-token-bff/server";
@@ -11,6 +12,10 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // proxy.ts puts a per-request CSP nonce on the request (`x-nonce`); reading the request
+  // headers renders every page per request, so Next puts that nonce on its own scripts. An
+  // inline script of ours would take `nonce={nonce}`; there is none.
+  await headers();
   const state = await getServerSessionState(getBff);
   const signedIn = state.status === "active";
   return (
