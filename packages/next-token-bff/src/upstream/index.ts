@@ -17,6 +17,7 @@
  * `/api/upstream/<path>` in the browser.
  */
 export { createUpstreamRoute, upstreamRouteMethods } from "./upstream-route.js";
+export { answersInProxy } from "./proxy-fast-path.js";
 export type {
   UpstreamRoute,
   UpstreamRouteContext,
