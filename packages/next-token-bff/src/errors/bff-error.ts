@@ -9,6 +9,7 @@ export type BffErrorCode =
   | "misconfigured"
   | "session_expired";
 
+/** Every {@link BffErrorCode}, for validation and exhaustive tests. */
 export const bffErrorCodes: readonly BffErrorCode[] = [
   "invalid_credentials",
   "too_many_attempts",
@@ -17,12 +18,18 @@ export const bffErrorCodes: readonly BffErrorCode[] = [
   "session_expired",
 ];
 
+/** Options of the {@link BffError} constructor. */
 export interface BffErrorOptions {
   /** Seconds until a retry may succeed (from the upstream's `Retry-After`). */
   retryAfterSeconds?: number;
+  /** The lower-level error this one stands for. Default: none. */
   cause?: unknown;
 }
 
+/**
+ * The library's one error class: a stable `code` (switch on it), a detail message for logs (not
+ * for people: use `describeError(code)`), and `retryAfterSeconds` for `too_many_attempts`.
+ */
 export class BffError extends Error {
   override name = "BffError";
   readonly code: BffErrorCode;
@@ -35,6 +42,7 @@ export class BffError extends Error {
   }
 }
 
+/** True when `value` is one of {@link bffErrorCodes} (e.g. read back from a URL parameter). */
 export function isBffErrorCode(value: unknown): value is BffErrorCode {
   return typeof value === "string" && (bffErrorCodes as readonly string[]).includes(value);
 }

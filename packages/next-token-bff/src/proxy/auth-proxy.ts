@@ -3,10 +3,13 @@ import type { Bff } from "../server/bff.js";
 import { loginPathFor } from "../shared/callback-url.js";
 import { recordActivity } from "./record-activity.js";
 
+/** Options of {@link createAuthProxy}. */
 export interface AuthProxyOptions {
+  /** Returns the app's BFF (built on first use). Required. */
   getBff: () => Bff;
   /** Path prefixes that need a session, e.g. `["/account"]`. */
   protectedPaths: string[];
+  /** Where signed-out visitors are sent, with `?callbackUrl=`. Default: `/login`. */
   loginPath?: string;
 }
 

@@ -20,9 +20,11 @@ const envSchema = z.object({
   REFRESH_GRACE_SECONDS: z.coerce.number().min(1).max(600).default(30),
 });
 
+/** Refresh and Redis settings from the environment ({@link loadRefreshConfig}). */
 export interface RefreshConfig {
   /** Unset: one web instance, coordination in memory. */
   redisUrl: string | undefined;
+  /** `REDIS_KEY_PREFIX`. Default: `next-token-bff:`. */
   redisKeyPrefix: string;
   /** Refresh when the access token expires this soon. Default 30 s. */
   skewSeconds: number;

@@ -14,6 +14,7 @@ export interface MemoryCoordinatorOptions {
   graceMs?: number;
   /** How long a failure to reach the token endpoint is kept. Default 1 s. */
   failureRetryMs?: number;
+  /** The clock (tests). Default: `Date.now`. */
   now?: () => number;
 }
 

@@ -1,7 +1,9 @@
 import { Redis } from "ioredis";
 
+/** Where refresh coordination reports events (Redis down, fallbacks); never given tokens. */
 export type RefreshLog = (level: "info" | "warn" | "error", message: string) => void;
 
+/** The default {@link RefreshLog}: one line on stderr per event. */
 export const consoleRefreshLog: RefreshLog = (level, message) => {
   const line = `[next-token-bff] ${message}`;
   if (level === "info") console.info(line);
@@ -28,13 +30,17 @@ export interface RedisConnection {
   log: RefreshLog;
 }
 
+/** Options of {@link redisConnection}. */
 export interface RedisConnectionOptions {
+  /** `redis://` or `rediss://` URL (`REDIS_URL`). Required. */
   url: string;
   /** Prefix of every key and of the channel. Default `next-token-bff:`. */
   prefix?: string;
   /** Connect and per-command limits, ms. Default 1,000 each: a request never hangs on Redis. */
   connectTimeoutMs?: number;
+  /** Per-command limit, ms. Default: `1000`. */
   commandTimeoutMs?: number;
+  /** Default: {@link consoleRefreshLog}. */
   log?: RefreshLog;
 }
 

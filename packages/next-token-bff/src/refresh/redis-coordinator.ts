@@ -11,10 +11,15 @@ import { createMemoryRefreshCoordinator } from "./memory-coordinator.js";
 import type { RedisConnection } from "./redis-connection.js";
 import { createOutcomeSealer } from "./sealed-outcome.js";
 
+/** Options of {@link createRedisRefreshCoordinator}. */
 export interface RedisCoordinatorOptions {
+  /** From {@link redisConnection}. Required. */
   connection: RedisConnection;
+  /** NEXTAUTH_SECRET: stored outcomes are AES-GCM-sealed with a key derived from it. Required. */
   secret: string;
+  /** How long a finished refresh is kept for late requests with the old cookie. Default: 30 s. */
   graceMs?: number;
+  /** How long a failure to reach the token endpoint is kept. Default: 1 s. */
   failureRetryMs?: number;
   /** How long the lock holds a refresh for one instance. Default 20 s (above the token call's timeouts). */
   lockMs?: number;

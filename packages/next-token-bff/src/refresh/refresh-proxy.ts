@@ -3,15 +3,20 @@ import type { Bff } from "../server/bff.js";
 import { loginPathFor } from "../shared/callback-url.js";
 import type { SessionRefresher } from "./session-refresh.js";
 
+/** A `proxy.ts` function. */
 export type ProxyFunction = (request: NextRequest) => Promise<NextResponse> | NextResponse;
 
+/** Options of {@link createSessionRefreshProxy}. */
 export interface SessionRefreshProxyOptions {
+  /** Returns the app's BFF. Required. */
   getBff: () => Bff;
+  /** The refresher (`createRefresherFromEnv(getBff)()`). Required. */
   refresher: SessionRefresher;
   /** The `proxy.ts` logic to run after the refresh (e.g. `createAuthProxy`). */
   next?: ProxyFunction;
   /** Paths that are refreshed but not passed to `next` (default `["/api/auth/session"]`). */
   refreshOnlyPaths?: string[];
+  /** Where a page request goes when its refresh is refused. Default: `/login`. */
   loginPath?: string;
 }
 

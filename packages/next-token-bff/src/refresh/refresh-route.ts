@@ -4,9 +4,13 @@ import type { SessionRefresher } from "./session-refresh.js";
 import { retriedSetCookie, tokenFingerprint } from "./rejected-token.js";
 import { parseCookieHeader } from "../session/cookie-header.js";
 
+/** Options of {@link createSessionRefreshRoute}. */
 export interface SessionRefreshRouteOptions {
+  /** Returns the app's BFF. Required. */
   getBff: () => Bff;
+  /** The refresher (`createRefresherFromEnv(getBff)()`). Required. */
   refresher: SessionRefresher;
+  /** Where the browser goes when the refresh is refused. Default: `/login`. */
   loginPath?: string;
 }
 

@@ -63,8 +63,11 @@ export interface RefreshRequestCookies {
   now?: number;
 }
 
+/** Options of {@link createSessionRefresher}. */
 export interface SessionRefresherOptions {
+  /** Returns the app's BFF. Required. */
   getBff: () => Bff;
+  /** Single-flight: in memory or Redis (`refreshCoordinatorFor`). Required. */
   coordinator: RefreshCoordinator;
   /** Refresh when the access token expires within this many seconds. Default 30. */
   skewSeconds?: number;

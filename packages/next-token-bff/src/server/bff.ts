@@ -10,15 +10,23 @@ import { sessionCookieName } from "../session/session-cookie.js";
 import { type SessionReader, createSessionReader } from "../session/session-reader.js";
 import { createAuthOptions } from "./auth-options.js";
 
+/** Options of {@link createBff}. */
 export interface CreateBffOptions {
+  /** The validated configuration: `loadBffConfig(process.env)`. Required. */
   config: BffConfig;
   /** Default: the provider `UPSTREAM_KIND` names. */
   provider?: UpstreamProvider;
   /** Default: in memory, on `globalThis` (one web instance). */
   endedSessions?: EndedSessionStore;
+  /** Where best-effort failures (revocation, ended-list writes) are reported. Default: `console.error`. */
   log?: (message: string, error: unknown) => void;
 }
 
+/**
+ * The app's BFF: configuration, provider, session policy, next-auth options and the session
+ * reader, made once by {@link createBff} and handed to every route, page and `proxy.ts` through a
+ * `getBff()` function.
+ */
 export interface Bff {
   config: BffConfig;
   provider: UpstreamProvider;

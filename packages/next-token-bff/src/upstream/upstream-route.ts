@@ -15,10 +15,14 @@ import { type SessionDecoder, createSessionDecoder } from "./session-decoder.js"
 import { type UpstreamPathPolicy, createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 
+/** The HTTP methods the upstream route serves. */
 export const upstreamRouteMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+/** One of {@link upstreamRouteMethods}. */
 export type UpstreamRouteMethod = (typeof upstreamRouteMethods)[number];
 
+/** Options of {@link createUpstreamRoute}; only `getBff` is required. */
 export interface UpstreamRouteOptions {
+  /** Returns the app's BFF (built on first use). Required. */
   getBff: () => Bff;
   /** Where the route is mounted. Default `/api/upstream`. */
   mountPath?: string;
@@ -42,6 +46,7 @@ export interface UpstreamRouteOptions {
   maxBodyBytes?: number;
   /** Until the upstream's response headers, and the longest pause in its body, ms. Default 10 s. */
   timeoutMs?: number;
+  /** The shared undici keep-alive pool's settings. Default: see {@link UpstreamPoolOptions}. */
   pool?: UpstreamPoolOptions;
   /** Also end the session on an upstream 403 (for upstreams that answer 403 to dead tokens). */
   endSessionOnForbidden?: boolean;
@@ -53,6 +58,7 @@ export interface UpstreamRouteOptions {
   sessionCache?: { maxEntries?: number; maxAgeMs?: number } | false;
   /** Test seam: the dispatcher to use instead of the shared pool. */
   dispatcher?: Dispatcher;
+  /** Where unexpected failures are reported (never with tokens). Default: `console.error`. */
   log?: (message: string, error: unknown) => void;
 }
 
@@ -61,11 +67,13 @@ export interface UpstreamRouteContext {
   params?: Promise<Record<string, string | string[] | undefined>>;
 }
 
+/** A route handler as Next calls it for `[...path]`. */
 export type UpstreamRouteHandler = (
   request: Request,
   context?: UpstreamRouteContext,
 ) => Promise<Response>;
 
+/** What {@link createUpstreamRoute} returns: one handler per method, to export from `route.ts`. */
 export type UpstreamRoute = Record<UpstreamRouteMethod, UpstreamRouteHandler> & {
   /** The same handler for any method (405 with `Allow` for the others). */
   handle: UpstreamRouteHandler;
