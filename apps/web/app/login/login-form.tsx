@@ -4,8 +4,8 @@ import { signIn } from "next-auth/react";
 import { type FormEvent, useRef, useState } from "react";
 import { describeError, parseSignInErrorParam } from "next-token-bff/errors";
 
-/** next-auth's own error for a CSRF or setup failure, shown as a generic retry. */
-function messageFor(errorParam: string | null): string | null {
+/** next-auth's own error for a CSRF, setup or OAuth callback failure, shown as a generic retry. */
+export function messageFor(errorParam: string | null): string | null {
   if (errorParam === null) return null;
   const parsed = parseSignInErrorParam(errorParam);
   if (parsed) return describeError(parsed.code, parsed.retryAfterSeconds);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getServerSessionState, safeCallbackPath } from "next-token-bff/server";
 import { getBff } from "../../lib/bff";
+import { CodeFlowSignIn } from "./code-flow-sign-in";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -17,6 +18,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const callbackPath = safeCallbackPath(first(params.callbackUrl));
   const state = await getServerSessionState(getBff);
   if (state.status === "active") redirect(callbackPath);
+  const { signInMethods, upstream } = getBff().config;
+  const withForm = signInMethods.includes("password");
+  const error = first(params.error) ?? null;
 
   return (
     <div className="narrow card stack">
@@ -26,7 +30,19 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           Your session ended, please sign in again.
         </p>
       ) : null}
-      <LoginForm callbackPath={callbackPath} initialError={first(params.error) ?? null} />
+      {withForm ? <LoginForm callbackPath={callbackPath} initialError={error} /> : null}
+      {withForm && signInMethods.includes("code") ? (
+        <p className="muted" aria-hidden="true">
+          or
+        </p>
+      ) : null}
+      {signInMethods.includes("code") ? (
+        <CodeFlowSignIn
+          providerName={upstream.name}
+          callbackPath={callbackPath}
+          initialError={withForm ? null : error}
+        />
+      ) : null}
     </div>
   );
 }

@@ -33,6 +33,8 @@ export async function startApi(options: {
   databasePath: string;
   accessTokenTtl: number;
   maxSeconds?: number;
+  /** More environment, e.g. `API_WEB_REDIRECT_URIS` for the code flow. */
+  env?: Record<string, string>;
 }): Promise<ApiServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -48,6 +50,7 @@ export async function startApi(options: {
         DEMO_DATA: "1",
         ACCESS_TOKEN_TTL: String(options.accessTokenTtl),
         LOG_LEVEL: "warn",
+        ...options.env,
       },
     });
     await waitForHttp(`${url}/jsonapi`, 30_000, proc.output);
@@ -73,8 +76,11 @@ export async function startWeb(options: {
   redisUrl?: string;
   skewSeconds?: number;
   maxSeconds?: number;
+  /** A port chosen beforehand (the code flow's redirect URI must be known to the API first). */
+  port?: number;
+  env?: Record<string, string>;
 }): Promise<Server> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const proc = startProcess(
     process.execPath,
@@ -96,6 +102,7 @@ export async function startWeb(options: {
         UPSTREAM_SCOPE: "reader editor administrator",
         REFRESH_SKEW_SECONDS: String(options.skewSeconds ?? 1),
         REDIS_URL: options.redisUrl ?? "",
+        ...options.env,
       },
     },
   );

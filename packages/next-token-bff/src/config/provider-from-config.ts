@@ -1,5 +1,6 @@
 import { createDrupalProvider } from "../providers/drupal.js";
 import { createOAuth2PasswordProvider } from "../providers/oauth2-password.js";
+import { createOidcProvider } from "../providers/oidc.js";
 import type { UpstreamProvider } from "../providers/types.js";
 import type { BffConfig } from "./bff-config.js";
 
@@ -8,6 +9,15 @@ export function providerFromConfig({ upstream }: BffConfig): UpstreamProvider {
   if (upstream.kind === "drupal") {
     return createDrupalProvider({
       baseUrl: upstream.baseUrl,
+      clientId: upstream.clientId,
+      clientSecret: upstream.clientSecret,
+      scope: upstream.scope,
+      refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
+    });
+  }
+  if (upstream.kind === "oidc") {
+    return createOidcProvider({
+      issuer: upstream.baseUrl,
       clientId: upstream.clientId,
       clientSecret: upstream.clientSecret,
       scope: upstream.scope,

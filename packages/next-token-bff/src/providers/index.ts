@@ -8,6 +8,8 @@ export type {
 export { createDrupalProvider } from "./drupal.js";
 export type { DrupalProviderConfig } from "./drupal.js";
 export { createOAuth2PasswordProvider } from "./oauth2-password.js";
+export { createOidcProvider, discoveryUrl, fetchDiscovery } from "./oidc.js";
+export type { OidcProviderConfig, OidcDiscovery } from "./oidc.js";
 export type { OAuth2PasswordConfig } from "./oauth2-password.js";
 // Building blocks for writing a provider of your own (see test/custom-provider.test.ts).
 export { callUpstream, headerValue } from "./http-client.js";

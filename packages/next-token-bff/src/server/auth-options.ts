@@ -10,6 +10,7 @@ import { toPublicSession } from "../session/public-session.js";
 import { sessionCookieName } from "../session/session-cookie.js";
 import { safeCallbackPath } from "../shared/callback-url.js";
 import { authorizeWithUpstream } from "./authorize.js";
+import { createCodeFlowProvider } from "./code-flow-provider.js";
 import { SessionEndedError } from "./session-ended-error.js";
 import { isSignedInUser } from "./signed-in-user.js";
 
@@ -59,15 +60,23 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
     cookies: {
       sessionToken: { name: sessionCookieName(config.secureCookies), options: cookieOptions },
     },
+    // Only the configured methods exist: with `code` alone, the credentials callback is a 404.
     providers: [
-      CredentialsProvider({
-        name: "Username and password",
-        credentials: {
-          username: { label: "Username", type: "text" },
-          password: { label: "Password", type: "password" },
-        },
-        authorize: (credentials) => authorizeWithUpstream(provider, credentials, deps.log),
-      }),
+      ...(config.signInMethods.includes("password")
+        ? [
+            CredentialsProvider({
+              name: "Username and password",
+              credentials: {
+                username: { label: "Username", type: "text" },
+                password: { label: "Password", type: "password" },
+              },
+              authorize: (credentials) => authorizeWithUpstream(provider, credentials, deps.log),
+            }),
+          ]
+        : []),
+      ...(config.signInMethods.includes("code")
+        ? [createCodeFlowProvider({ config, provider })]
+        : []),
     ],
     callbacks: {
       // next-auth's default throws on a callbackUrl that does not parse (`http://[`,

@@ -1,7 +1,7 @@
 import { BffError } from "../errors/bff-error.js";
 import { formatSignInErrorParam } from "../errors/sign-in-error-param.js";
 import type { UpstreamProvider } from "../providers/types.js";
-import type { SignedInUser } from "./signed-in-user.js";
+import { type SignedInUser, signedInUser } from "./signed-in-user.js";
 
 /**
  * The Credentials provider's `authorize`: password grant, then the user's display fields. Every
@@ -21,13 +21,7 @@ export async function authorizeWithUpstream(
   try {
     const upstreamTokens = await provider.signIn({ username, password });
     const upstreamUser = await provider.fetchUser(upstreamTokens);
-    return {
-      id: upstreamUser.sub,
-      name: upstreamUser.name,
-      email: upstreamUser.email,
-      upstreamUser,
-      upstreamTokens,
-    };
+    return signedInUser(upstreamUser, upstreamTokens);
   } catch (error) {
     const failure =
       error instanceof BffError

@@ -3,12 +3,18 @@ export type { Bff, CreateBffOptions } from "./bff.js";
 export { createAuthOptions } from "./auth-options.js";
 export { createAuthRouteHandler } from "./auth-route.js";
 export type { AuthOptionsDeps } from "./auth-options.js";
+export {
+  CODE_FLOW_PROVIDER_ID,
+  codeFlowScope,
+  createCodeFlowProvider,
+} from "./code-flow-provider.js";
+export type { CodeFlowProfile, CodeFlowProviderOptions } from "./code-flow-provider.js";
 export { getServerSessionState, requireSession, readRequestSession } from "./next-session.js";
 export type { ActiveSession } from "./next-session.js";
 export { createSignOutEverywhereHandler } from "./sign-out-everywhere-route.js";
 export { SessionEndedError } from "./session-ended-error.js";
 export { loadBffConfig } from "../config/bff-config.js";
-export type { BffConfig } from "../config/bff-config.js";
+export type { BffConfig, SignInMethod } from "../config/bff-config.js";
 export { DEMO_NEXTAUTH_SECRET, DEMO_NEXTAUTH_URL } from "../config/demo-values.js";
 export { providerFromConfig } from "../config/provider-from-config.js";
 export { memoryEndedSessionStore } from "../session/ended-sessions.js";

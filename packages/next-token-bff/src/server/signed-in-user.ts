@@ -10,6 +10,20 @@ export interface SignedInUser extends User {
   upstreamTokens: UpstreamTokens;
 }
 
+/** The one place a sign-in's result is built, whichever method (form or code flow) it used. */
+export function signedInUser(
+  upstreamUser: UpstreamUser,
+  upstreamTokens: UpstreamTokens,
+): SignedInUser {
+  return {
+    id: upstreamUser.sub,
+    name: upstreamUser.name,
+    email: upstreamUser.email,
+    upstreamUser,
+    upstreamTokens,
+  };
+}
+
 export function isSignedInUser(user: unknown): user is SignedInUser {
   if (typeof user !== "object" || user === null) return false;
   const candidate = user as Partial<SignedInUser>;
