@@ -23,6 +23,7 @@ function RefetchAfterAccessTokenExpiry() {
   return null;
 }
 
+/** Props of {@link BffSessionProvider}. */
 export interface BffSessionProviderProps {
   /** The session the server already read, so the first render needs no request. */
   session: PublicSession | null;

@@ -11,16 +11,21 @@ export type SessionEndReason = "expired";
 /** The channel other tabs of this origin listen on. */
 export const SESSION_CHANNEL = "next-token-bff.session";
 
+/** What one tab tells the others on `SESSION_CHANNEL` when the session ended. */
 export interface SessionEndedMessage {
   type: "session-ended";
   reason: SessionEndReason | null;
 }
 
+/** Options of {@link upstreamFetch}. */
 export interface UpstreamFetchInit {
+  /** Default: `GET`. */
   method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Serialised as JSON and sent as `application/vnd.api+json`. */
   body?: unknown;
+  /** Extra request headers (`X-CSRF` and the JSON:API media types are always set). Default: none. */
   headers?: Record<string, string>;
+  /** Cancels the request. Default: none. */
   signal?: AbortSignal;
   /** Where the proxy route is mounted. Default `/api/upstream`. */
   mountPath?: string;
@@ -28,6 +33,7 @@ export interface UpstreamFetchInit {
   loginPath?: string;
 }
 
+/** `{ok: true, status, document}` or `{ok: false, status, problem}`; never throws for HTTP errors. */
 export type UpstreamFetchResult<Document> =
   | { ok: true; status: number; document: Document | null }
   | { ok: false; status: number; problem: UpstreamProblem };

@@ -9,6 +9,7 @@ export function formatSignInErrorParam(code: BffErrorCode, retryAfterSeconds?: n
   return retryAfterSeconds === undefined ? code : `${code}:${Math.ceil(retryAfterSeconds)}`;
 }
 
+/** A sign-in failure as it travels in next-auth's `?error=` parameter (`code` or `code:seconds`). */
 export interface SignInErrorParam {
   code: BffErrorCode;
   retryAfterSeconds?: number;

@@ -9,19 +9,23 @@ export interface JsonApiLink {
   meta?: Record<string, unknown>;
 }
 
+/** A document's or resource's `links` object, by link name (`self`, `next`, …). */
 export type JsonApiLinks = Partial<Record<string, JsonApiLink>>;
 
+/** `{type, id}`: what a relationship points at. */
 export interface JsonApiResourceIdentifier {
   type: string;
   id: string;
   meta?: Record<string, unknown>;
 }
 
+/** A relationship of a resource (`relationships.uid`). */
 export interface JsonApiRelationship {
   data?: JsonApiResourceIdentifier | JsonApiResourceIdentifier[] | null;
   links?: JsonApiLinks;
 }
 
+/** One resource object: `type`, `id`, `attributes`, `relationships`, `links`. */
 export interface JsonApiResource<Attributes = Record<string, unknown>> {
   type: string;
   id: string;
@@ -30,12 +34,14 @@ export interface JsonApiResource<Attributes = Record<string, unknown>> {
   links?: JsonApiLinks;
 }
 
+/** `meta.omitted`: items left out of a collection because access was denied (drupal-wire C.8). */
 export interface JsonApiOmitted {
   detail?: string;
   /** `help` plus one `item--<hash>` per left-out item; the keys' names mean nothing (C.8). */
   links?: JsonApiLinks;
 }
 
+/** A JSON:API top-level document; `Data` is a resource, a list of them, or `null`. */
 export interface JsonApiDocument<Data> {
   data: Data;
   included?: JsonApiResource[];
@@ -43,6 +49,7 @@ export interface JsonApiDocument<Data> {
   links?: JsonApiLinks;
 }
 
+/** One member of a JSON:API `errors` array (drupal-wire C.7). */
 export interface JsonApiErrorObject {
   /** The HTTP status as a string, e.g. `"422"`. */
   status?: string;
@@ -62,6 +69,7 @@ export interface JsonApiWriteDocument<Attributes = Record<string, unknown>> {
   };
 }
 
+/** `application/vnd.api+json`. */
 export const JSON_API_MEDIA_TYPE = "application/vnd.api+json";
 
 /** The resource a to-one relationship points at, looked up in `included`. */

@@ -17,6 +17,7 @@ export type UpstreamProblemKind =
   | "unavailable"
   | "other";
 
+/** A failed upstream answer, read by content type (drupal-wire D.2), ready to show. */
 export interface UpstreamProblem {
   kind: UpstreamProblemKind;
   status: number;
@@ -45,6 +46,7 @@ const statusTexts: Partial<Record<number, string>> = {
   504: "The content service took too long to answer.",
 };
 
+/** The {@link UpstreamProblemKind} of an HTTP status. */
 export function problemKindOf(status: number): UpstreamProblemKind {
   if (status === 400) return "bad_request";
   if (status === 401) return "session_ended";

@@ -8,8 +8,11 @@ export interface UpstreamResponse {
   body: unknown;
 }
 
+/** Options of {@link callUpstream}. */
 export interface UpstreamRequest {
+  /** Default: `POST` with a body, else `GET`. */
   method?: "GET" | "POST";
+  /** Extra request headers. Default: none. */
   headers?: Record<string, string>;
   /** Sent form-encoded (`application/x-www-form-urlencoded`), as OAuth token endpoints expect. */
   form?: Record<string, string | undefined>;

@@ -7,7 +7,9 @@ import { readTokenResponse } from "./token-response.js";
 import type { UpstreamProvider, UpstreamTokens, UpstreamUser } from "./types.js";
 import { rolesFromClaims, userFromClaims } from "./user-claims.js";
 
+/** Options of {@link createOAuth2PasswordProvider}. */
 export interface OAuth2PasswordConfig {
+  /** The token endpoint (`UPSTREAM_TOKEN_URL`). Required. */
   tokenUrl: string;
   /** RFC 7009 endpoint. Without it, sign-out cannot revoke upstream tokens. */
   revocationUrl?: string;

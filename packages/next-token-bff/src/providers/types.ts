@@ -16,6 +16,7 @@ export interface UpstreamUser {
   roles: string[];
 }
 
+/** What the sign-in form sends to {@link UpstreamProvider.signIn}. */
 export interface Credentials {
   username: string;
   password: string;

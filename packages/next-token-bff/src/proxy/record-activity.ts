@@ -7,6 +7,7 @@ import { splitSessionCookie } from "../session/session-cookie.js";
 /** Activity is written at most this often, so most requests do not re-encrypt the cookie. */
 export const ACTIVITY_WRITE_INTERVAL_SECONDS = 60;
 
+/** A re-encoded session cookie: the chunks to set and the stale chunks to delete. */
 export interface SessionCookieWrite {
   set: Array<{ name: string; value: string }>;
   /** Chunk names from the request that the new value no longer uses. */

@@ -16,6 +16,7 @@ export type RefreshOutcome =
  */
 export type RefreshRole = "leader" | "joined" | "adopted";
 
+/** A single-flight result: the outcome and whether this caller led, joined or adopted it. */
 export interface CoordinatedRefresh {
   outcome: RefreshOutcome;
   role: RefreshRole;

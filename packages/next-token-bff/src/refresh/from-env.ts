@@ -57,6 +57,7 @@ export function endedSessionStoreFor(config: RefreshConfig, log?: RefreshLog): E
   );
 }
 
+/** The single-flight coordinator the configuration selects: Redis with `REDIS_URL`, else memory. */
 export function refreshCoordinatorFor(
   config: RefreshConfig,
   secret: string,

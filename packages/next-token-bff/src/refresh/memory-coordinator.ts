@@ -7,6 +7,7 @@ import {
 } from "./coordinator.js";
 import { createOutcomeSealer } from "./sealed-outcome.js";
 
+/** Options of {@link createMemoryRefreshCoordinator}. */
 export interface MemoryCoordinatorOptions {
   /** NEXTAUTH_SECRET: stored outcomes are encrypted with a key derived from it. */
   secret: string;

@@ -4,6 +4,7 @@ import type { ActiveSession } from "../server/next-session.js";
 import type { Bff } from "../server/bff.js";
 import { loginPathFor, safeCallbackPath } from "../shared/callback-url.js";
 
+/** The session as a server component sees it (renders never refresh). */
 export type RenderSessionState =
   | ({ status: "active" } & ActiveSession)
   /** Signed in, but the access token has expired and `proxy.ts` did not refresh it. */

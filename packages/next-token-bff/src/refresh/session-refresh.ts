@@ -22,6 +22,7 @@ export interface SessionCookieUpdate {
   cookieHeader: string;
 }
 
+/** What {@link SessionRefresher.refreshIfDue} found and did. */
 export type SessionRefreshResult =
   /** No session cookie, an undecodable one, or one that had already ended: nothing to refresh. */
   | { status: "no_session" }
@@ -33,6 +34,7 @@ export type SessionRefreshResult =
   /** The token endpoint was unreachable or failed: keep the session, retry on the next request. */
   | { status: "unavailable"; claims: SessionClaims };
 
+/** Input of {@link SessionRefresher.refreshIfDue}. */
 export interface RefreshCheck {
   /** The request's `Cookie` header. */
   cookieHeader: string | null;
@@ -40,9 +42,11 @@ export interface RefreshCheck {
   force?: boolean;
   /** Also record activity for the idle timeout (page navigations, not background calls). */
   recordActivity?: boolean;
+  /** The clock, epoch ms (tests). Default: `Date.now()`. */
   now?: number;
 }
 
+/** The refresh core shared by `proxy.ts`, the upstream route and the refresh route. */
 export interface SessionRefresher {
   readonly skewMs: number;
   readonly coordinator: RefreshCoordinator;
@@ -56,6 +60,7 @@ export interface SessionRefresher {
   isDue(claims: SessionClaims, now?: number): boolean;
 }
 
+/** The cookies of the request whose session is refreshed. */
 export interface RefreshRequestCookies {
   /** The request's raw `Cookie` header. */
   cookieHeader: string | null;

@@ -7,6 +7,7 @@ import type { PublicSession } from "../session/public-session.js";
 import type { SessionReadResult } from "../session/session-reader.js";
 import type { Bff } from "./bff.js";
 
+/** A live session: the server-only claims and the display-only public session. */
 export interface ActiveSession {
   claims: SessionClaims;
   session: PublicSession;

@@ -16,7 +16,9 @@ import { type UpstreamPoolOptions, upstreamPool } from "../upstream/upstream-poo
 import type { Bff } from "./bff.js";
 import type { ActiveSession } from "./next-session.js";
 
+/** Options of {@link createServerUpstream}. */
 export interface ServerUpstreamOptions {
+  /** Returns the app's BFF. Required. */
   getBff: () => Bff;
   /**
    * The page (path and query) being rendered, or the page a server action belongs to: where
@@ -40,6 +42,7 @@ export interface ServerUpstreamOptions {
   dispatcher?: Dispatcher;
 }
 
+/** A server upstream call's result; HTTP failures are a `problem`, never a throw. */
 export type UpstreamResult<Document> =
   | {
       ok: true;
@@ -49,14 +52,17 @@ export type UpstreamResult<Document> =
     }
   | { ok: false; status: number; problem: UpstreamProblem };
 
+/** Options of one server upstream call. */
 export interface UpstreamRequestInit {
   /** Serialised as JSON and sent as `application/vnd.api+json`. */
   body?: unknown;
   /** Only `accept`, `accept-language` and `if-*` headers are sent; credentials are ours. */
   headers?: Record<string, string>;
+  /** Cancels the call. Default: none. */
   signal?: AbortSignal;
 }
 
+/** The client {@link createServerUpstream} returns: `request`, `get`, `linkPath` and the session. */
 export interface ServerUpstreamClient {
   /** The live session the calls are made for (claims stay on the server). */
   readonly session: ActiveSession;

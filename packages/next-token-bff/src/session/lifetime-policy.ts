@@ -1,5 +1,6 @@
 import type { SessionClaims } from "./claims.js";
 
+/** Idle and absolute session limits, from `SESSION_IDLE_TIMEOUT` / `SESSION_MAX_AGE`. */
 export interface LifetimePolicy {
   /** A session unused for this long ends. Seconds. */
   idleTimeoutSeconds: number;

@@ -5,6 +5,7 @@ import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "./lifetime-pol
 import { type PublicSession, toPublicSession } from "./public-session.js";
 import { type CookieEntry, joinSessionCookie } from "./session-cookie.js";
 
+/** The outcome of reading a request's session cookie with every rule applied. */
 export type SessionReadResult =
   | { status: "active"; claims: SessionClaims; session: PublicSession }
   | { status: "none" | "invalid" | "expired" | "ended" };
@@ -48,4 +49,5 @@ export function createSessionReader(options: SessionReaderOptions) {
   };
 }
 
+/** Reads and checks a request's session (`Bff.readSession`). */
 export type SessionReader = ReturnType<typeof createSessionReader>;

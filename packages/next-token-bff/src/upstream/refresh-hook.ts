@@ -16,6 +16,7 @@ export interface RefreshRequest {
   request: Request;
 }
 
+/** What a {@link RefreshHook} hands back after a successful refresh. */
 export interface RefreshedSession {
   /** The session after the refresh; its `accessToken` is used for the retry. */
   claims: SessionClaims;

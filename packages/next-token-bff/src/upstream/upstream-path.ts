@@ -17,6 +17,7 @@ export interface UpstreamPathPolicy {
   maxPathLength: number;
 }
 
+/** What a decoded upstream path segment may look like by default: unreserved URL characters. */
 export const defaultSegmentPattern = /^[A-Za-z0-9_~.-]+$/;
 
 export type UpstreamPathResult =

@@ -1,5 +1,6 @@
 import { Pool } from "undici";
 
+/** Settings of the shared undici keep-alive pool to the upstream. */
 export interface UpstreamPoolOptions {
   /** Most open connections to the upstream (catalogue B10). Default 64. */
   connections?: number;
