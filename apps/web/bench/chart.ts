@@ -29,7 +29,7 @@ function panel(
     parts.push(
       `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escape(bar.label)}</text>`,
       `<rect x="${left}" y="${y}" width="${length.toFixed(1)}" height="20" fill="${color}"/>`,
-      `<text x="${left + length + 6}" y="${y + 15}">${escape(bar.text)}</text>`,
+      `<text x="${(left + length + 6).toFixed(1)}" y="${y + 15}">${escape(bar.text)}</text>`,
     );
   });
   return parts;

@@ -63,6 +63,8 @@ export async function startBenchWeb(options: {
   maxSeconds: number;
   /** Directory for a `--cpu-prof` profile of the whole run (written when the server stops). */
   cpuProfileDir?: string;
+  /** Extra environment, e.g. `UPSTREAM_IN_PROXY: "0"`. */
+  env?: Record<string, string>;
 }): Promise<BenchServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -90,6 +92,7 @@ export async function startBenchWeb(options: {
         UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
         UPSTREAM_SCOPE: "reader editor administrator",
         REDIS_URL: "",
+        ...options.env,
       },
     },
   );

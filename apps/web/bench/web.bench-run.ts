@@ -40,7 +40,7 @@ import { alignedTable, fixed, grouped, median, percentile } from "./stats";
  * scenario, default 3), BENCH_ROUNDS (2), BENCH_CONNECTIONS (10), BENCH_SIGNINS (10),
  * BENCH_STORMS (3), BENCH_STORM_SIZE (100), BENCH_SCENARIOS (e.g. "b,c"; default all),
  * BENCH_SKIP_BUILD=1, BENCH_CPU_PROF=<dir> (`node --cpu-prof` on `next start`),
- * BENCH_RATE (total req/s, diagnostics), BENCH_OUTPUT (file to append to; `-` = don't write), BENCH_LABEL (a note for the section).
+ * BENCH_RATE (total req/s, diagnostics), BENCH_HOLD (s to keep the servers up first), BENCH_OUTPUT (file to append to; `-` = don't write), BENCH_LABEL (a note for the section).
  */
 function numberFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -61,7 +61,9 @@ const storms = Math.floor(numberFromEnv("BENCH_STORMS", 3, 0));
 const stormSize = Math.floor(numberFromEnv("BENCH_STORM_SIZE", 100, 1));
 /** Diagnostics: a fixed total request rate instead of as fast as possible (autocannon overallRate). */
 const rate = Math.floor(numberFromEnv("BENCH_RATE", 0, 0));
-const only = (process.env.BENCH_SCENARIOS ?? "a,b,c,d").split(",").map((s) => s.trim());
+/** Diagnostics: keep the servers up this many seconds after sign-in, before measuring. */
+const hold = numberFromEnv("BENCH_HOLD", 0, 0);
+const only = (process.env.BENCH_SCENARIOS ?? "a,b,r,c,d").split(",").map((s) => s.trim());
 const output = process.env.BENCH_OUTPUT ?? path.join(repoRoot, "docs", "benchmarks.md");
 const chartPath = path.join(repoRoot, "docs", "bench-latest.svg");
 const cpuProfileDir = process.env.BENCH_CPU_PROF || undefined;
@@ -75,14 +77,15 @@ const upstreamPath = "/jsonapi/node/article?page%5Blimit%5D=10";
 const accept = "application/vnd.api+json";
 
 interface ScenarioSpec {
-  key: "a" | "b" | "c" | "d";
+  key: "a" | "b" | "r" | "c" | "d";
   name: string;
   request: string;
   url: string;
   headers: Record<string, string>;
   /** The answer's body, up to JSON:API's random keys of omitted items. */
   expectBody?: string;
-  viaWeb: boolean;
+  /** The web server whose CPU is counted; none when the API is measured directly. */
+  web: BenchServer | undefined;
 }
 
 interface Measurement {
@@ -124,15 +127,11 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
-async function measure(
-  spec: ScenarioSpec,
-  round: number,
-  web: BenchServer,
-  api: BenchServer,
-): Promise<Measurement> {
+async function measure(spec: ScenarioSpec, round: number, api: BenchServer): Promise<Measurement> {
   const latencies: number[] = [];
   const expected = spec.expectBody === undefined ? undefined : stable(spec.expectBody);
-  const webBefore = treeCpuMs(web.pid);
+  const web = spec.web;
+  const webBefore = web === undefined ? 0 : treeCpuMs(web.pid);
   const apiBefore = treeCpuMs(api.pid);
   const started = performance.now();
   const result = await cannon(
@@ -157,7 +156,7 @@ async function measure(
     requests,
     reqPerSec: requests / seconds,
     latencies,
-    webCpuMs: treeCpuMs(web.pid) - webBefore,
+    webCpuMs: web === undefined ? 0 : treeCpuMs(web.pid) - webBefore,
     apiCpuMs: treeCpuMs(api.pid) - apiBefore,
     non2xx: result.non2xx,
     errors: result.errors,
@@ -337,6 +336,7 @@ function machineLines(loadBefore: number[], loadAfter: number[]): string[] {
 const scenarioNames: Record<ScenarioSpec["key"], string> = {
   a: "a API directly (bearer)",
   b: "b through /api/upstream",
+  r: "b′ same, route handler only",
   c: "c floor route handler",
   d: "d /articles page (SSR)",
 };
@@ -369,10 +369,24 @@ it(
         ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
       });
       servers.push(web);
-      console.log(`API ${api.url}, web ${web.url}`);
+      // b′: the same build with the proxy.ts fast path off, for a paired comparison in one run.
+      const routeOnly = only.includes("r")
+        ? await startBenchWeb({
+            apiUrl: api.url,
+            secret,
+            maxSeconds,
+            env: { UPSTREAM_IN_PROXY: "0" },
+          })
+        : undefined;
+      if (routeOnly !== undefined) servers.push(routeOnly);
+      console.log(`API ${api.url}, web ${web.url}, route-only web ${routeOnly?.url ?? "–"}`);
 
       // Sign in through the app (next-auth credentials callback → password grant).
       const jar = await signInOverHttp(web.url, alice.username, alice.password);
+      if (hold > 0) {
+        console.log(`Holding ${hold} s (BENCH_HOLD). Cookie: ${jar.header()}`);
+        await sleep(hold * 1000);
+      }
       const tokens = await tokensOf(jar, secret);
       const sessionParts = [...jar.cookies].filter(([name]) => name.startsWith(sessionCookie));
       const cookieBytes = sessionParts.map(([name, value]) => `${name}=${value}`.length);
@@ -394,6 +408,14 @@ it(
       ) {
         throw new Error(`payload differs: direct ${direct.status}, proxied ${proxied.status}`);
       }
+      if (routeOnly !== undefined) {
+        const viaRoute = await fetch(`${routeOnly.url}/api/upstream${upstreamPath}`, {
+          headers: proxiedHeaders,
+        });
+        if (viaRoute.status !== 200 || stable(await viaRoute.text()) !== stable(directBody)) {
+          throw new Error(`payload through the route handler differs (${viaRoute.status})`);
+        }
+      }
       const bytes = Buffer.byteLength(directBody);
       const floorUrl = `${web.url}/api/bench-floor?bytes=${bytes}`;
       const floorBody = await (await fetch(floorUrl)).text();
@@ -413,7 +435,7 @@ it(
           url: `${api.url}${upstreamPath}`,
           headers: { authorization: `Bearer ${tokens.accessToken}`, accept },
           expectBody: directBody,
-          viaWeb: false,
+          web: undefined,
         },
         {
           key: "b",
@@ -422,8 +444,21 @@ it(
           url: `${web.url}/api/upstream${upstreamPath}`,
           headers: proxiedHeaders,
           expectBody: directBody,
-          viaWeb: true,
+          web,
         },
+        ...(routeOnly === undefined
+          ? []
+          : [
+              {
+                key: "r" as const,
+                name: scenarioNames.r,
+                request: `as b, on a second \`next start\` of the same build with UPSTREAM_IN_PROXY=0: proxy.ts passes the request on and the route handler answers`,
+                url: `${routeOnly.url}/api/upstream${upstreamPath}`,
+                headers: proxiedHeaders,
+                expectBody: directBody,
+                web: routeOnly,
+              },
+            ]),
         {
           key: "c",
           name: scenarioNames.c,
@@ -432,7 +467,7 @@ it(
           // What a browser sends to any route of the origin: the session cookie comes along.
           headers: proxiedHeaders,
           expectBody: floorBody,
-          viaWeb: true,
+          web,
         },
         {
           key: "d",
@@ -440,7 +475,7 @@ it(
           request: `GET /articles with the session cookie (proxy.ts, render, upstream list call; ${pageBytes} B HTML)`,
           url: `${web.url}/articles`,
           headers: { cookie: jar.header() },
-          viaWeb: true,
+          web,
         },
       ];
       const specs = allSpecs.filter((spec) => only.includes(spec.key));
@@ -468,7 +503,7 @@ it(
         for (const spec of order) {
           await sleep(1_000);
           console.log(`… round ${round}: ${spec.name}`);
-          measurements.push(await measure(spec, round, web, api));
+          measurements.push(await measure(spec, round, api));
         }
       }
 
@@ -484,14 +519,23 @@ it(
         refreshChain = refreshed.value.refreshToken;
         singleRefresh.push(refreshed.ms);
       }
-      for (let index = 0; index < (storms > 0 ? 20 : 0); index += 1) {
-        const { ms } = await timed(async () => {
+      // One connection, one request at a time, interleaved: b and a without queueing.
+      const singleDirect: number[] = [];
+      for (let index = 0; index < 30; index += 1) {
+        const proxiedOne = await timed(async () => {
           const response = await fetch(`${web.url}/api/upstream${upstreamPath}`, {
             headers: proxiedHeaders,
           });
           await response.arrayBuffer();
         });
-        singleProxied.push(ms);
+        singleProxied.push(proxiedOne.ms);
+        const directOne = await timed(async () => {
+          const response = await fetch(`${api.url}${upstreamPath}`, {
+            headers: { authorization: `Bearer ${tokens.accessToken}`, accept },
+          });
+          await response.arrayBuffer();
+        });
+        singleDirect.push(directOne.ms);
       }
       for (let index = 0; index < (storms > 0 ? 3 : 0); index += 1) {
         const { jar: expired } = await expiredSession(web.url, secret);
@@ -527,6 +571,7 @@ it(
         appWhole,
         singleRefresh,
         singleProxied,
+        singleDirect,
         singleExpired,
         stormResults,
         peakRss,
@@ -555,6 +600,7 @@ interface ReportInput {
   appWhole: number[];
   singleRefresh: number[];
   singleProxied: number[];
+  singleDirect: number[];
   singleExpired: number[];
   stormResults: StormResult[];
   peakRss: number;
@@ -581,9 +627,10 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
           reqPerSec: mean(rows.map((row) => row.reqPerSec)),
           p50: percentile(latencies, 0.5),
           p99: percentile(latencies, 0.99),
-          webCpu: spec.viaWeb
-            ? rows.reduce((sum, row) => sum + row.webCpuMs, 0) / requests
-            : Number.NaN,
+          webCpu:
+            spec.web !== undefined
+              ? rows.reduce((sum, row) => sum + row.webCpuMs, 0) / requests
+              : Number.NaN,
           apiCpu: rows.reduce((sum, row) => sum + row.apiCpuMs, 0) / requests,
           requests,
           failures: rows.reduce((sum, row) => sum + row.non2xx + row.errors + row.mismatches, 0),
@@ -611,7 +658,7 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
       `${grouped(s.reqPerSec)} (${perRound(s.spec.key)})`,
       fixed(s.p50, 2),
       fixed(s.p99, 2),
-      s.spec.viaWeb ? fixed(s.webCpu, 3) : "–",
+      s.spec.web !== undefined ? fixed(s.webCpu, 3) : "–",
       fixed(s.apiCpu, 3),
       grouped(s.requests),
       String(s.failures),
@@ -642,6 +689,28 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
       [`b − c web CPU ms/req (auth + forwarding)`, "", fixed(b.webCpu - c.webCpu, 3), ""],
     );
   }
+  const r = summary.get("r");
+  if (r !== undefined && c !== undefined) {
+    const pairs = ratio("r", "c");
+    lines.push([
+      `b′/c throughput (route handler only)`,
+      pairs.pairs.map((v) => fixed(v, 2)).join(" / "),
+      fixed(pairs.mean, 2),
+      "",
+    ]);
+  }
+  if (r !== undefined && b !== undefined) {
+    const pairs = ratio("b", "r");
+    lines.push(
+      [
+        `b/b′ throughput (what answering in proxy.ts buys)`,
+        pairs.pairs.map((v) => fixed(v, 2)).join(" / "),
+        fixed(pairs.mean, 2),
+        "",
+      ],
+      [`b − b′ web CPU ms/req`, "", fixed(b.webCpu - r.webCpu, 3), ""],
+    );
+  }
   if (b !== undefined && a !== undefined) {
     const r = ratio("b", "a");
     lines.push(
@@ -653,6 +722,15 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
       ],
       [`p50 b − a, ms (target ≤ 1)`, "", fixed(b.p50 - a.p50, 2), verdict(b.p50 - a.p50 <= 1)],
     );
+  }
+  if (input.singleProxied.length > 0) {
+    const gap = median(input.singleProxied) - median(input.singleDirect);
+    lines.push([
+      `p50 b − a, one request at a time (no queueing)`,
+      `${fixed(median(input.singleProxied), 2)} − ${fixed(median(input.singleDirect), 2)} ms`,
+      fixed(gap, 2),
+      verdict(gap <= 1),
+    ]);
   }
   const signInRatio = median(input.appCallbacks) / median(input.directSignIns);
   if (input.directSignIns.length > 0) {
@@ -763,7 +841,7 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
     "",
     `Sign-in (sequential, interleaved): token endpoint directly ${sample(input.directSignIns)}; through the app, credentials callback ${sample(input.appCallbacks)}; CSRF fetch + callback ${sample(input.appWhole)}.`,
     "",
-    `Refresh storms: ${storms.length} × ${stormSize} concurrent \`GET /api/upstream…\` with one session whose access token the app considers expired (cookie re-encoded with \`accessTokenExpiresAt\` in the past; the refresh is the real refresh_token grant, counted in the API's \`oauth_tokens\` table), each after a control storm of the same requests with a fresh session (no refresh due): ${stormSize} requests on new connections queue on one event loop, so the control shows the part of the latency that is not the refresh. For comparison, one refresh_token grant directly: ${sample(input.singleRefresh)}; one proxied request: ${sample(input.singleProxied)}; one expired request through the app (refresh + request): ${sample(input.singleExpired)}.`,
+    `Refresh storms: ${storms.length} × ${stormSize} concurrent \`GET /api/upstream…\` with one session whose access token the app considers expired (cookie re-encoded with \`accessTokenExpiresAt\` in the past; the refresh is the real refresh_token grant, counted in the API's \`oauth_tokens\` table), each after a control storm of the same requests with a fresh session (no refresh due): ${stormSize} requests on new connections queue on one event loop, so the control shows the part of the latency that is not the refresh. For comparison, one refresh_token grant directly: ${sample(input.singleRefresh)}; one proxied request (one at a time, interleaved with one direct request: ${sample(input.singleDirect)}): ${sample(input.singleProxied)}; one expired request through the app (refresh + request): ${sample(input.singleExpired)}.`,
     "",
     stormTable,
     "",
@@ -776,7 +854,7 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
   const bars: ChartBar[] = [...summary.values()].map((s) => ({
     label: s.spec.name,
     reqPerSec: s.reqPerSec,
-    cpuMsPerReq: s.spec.viaWeb ? s.webCpu : undefined,
+    cpuMsPerReq: s.spec.web !== undefined ? s.webCpu : undefined,
   }));
   const svg = barChartSvg(`npm run bench, ${when}, ${connections} connections`, bars);
   return { markdown, svg };
