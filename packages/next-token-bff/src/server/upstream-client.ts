@@ -14,7 +14,8 @@ import { loginPathFor } from "../shared/callback-url.js";
 import { createPathPolicy, resolveUpstreamPath } from "../upstream/upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "../upstream/upstream-pool.js";
 import type { Bff } from "./bff.js";
-import type { ActiveSession } from "./next-session.js";
+import type { SessionClaims } from "../session/claims.js";
+import type { PublicSession } from "../session/public-session.js";
 
 /** Options of {@link createServerUpstream}. */
 export interface ServerUpstreamOptions {
@@ -64,8 +65,13 @@ export interface UpstreamRequestInit {
 
 /** The client {@link createServerUpstream} returns: `request`, `get`, `linkPath` and the session. */
 export interface ServerUpstreamClient {
-  /** The live session the calls are made for (claims stay on the server). */
-  readonly session: ActiveSession;
+  /**
+   * Who the calls are made for: the display fields and the upstream user id (`sub`), for
+   * decisions such as "may edit own". The tokens stay inside the client and are never exposed.
+   */
+  readonly user: SessionClaims["user"];
+  /** What next-auth's session endpoint shows the browser: display fields and expiry times. */
+  readonly session: PublicSession;
   request<Document>(
     method: "GET" | "POST" | "PATCH" | "DELETE",
     path: string,
@@ -229,7 +235,8 @@ export async function createServerUpstream(
   }
 
   return {
-    session: { claims: state.claims, session: state.session },
+    user: state.claims.user,
+    session: state.session,
     request,
     get: (path, init) => request("GET", path, init),
     linkPath: (link) => upstreamPathOfLink(link, bff.config.upstream.baseUrl, allowedPathPrefixes),

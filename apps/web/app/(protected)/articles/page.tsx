@@ -37,7 +37,7 @@ export default async function ArticlesPage({ searchParams }: { searchParams: Sea
   const notice = notices[first(params.notice) ?? ""];
   const callbackPath = offset > 0 ? `/articles?page=${offset}` : "/articles";
   const upstream = await createServerUpstream({ getBff, callbackPath });
-  const { user } = upstream.session.claims;
+  const { user } = upstream;
   const viewer: Viewer = { sub: user.sub, roles: user.roles };
 
   const result = await upstream.get<ArticleListDocument>(articleListPath({ offset }));

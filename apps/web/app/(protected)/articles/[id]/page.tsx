@@ -57,7 +57,7 @@ export default async function ArticlePage({
     throw new Error(result.ok ? "The article was empty." : result.problem.message);
   }
   const article = toArticleView(result.document.data, result.document);
-  const { user } = upstream.session.claims;
+  const { user } = upstream;
   const canChange = mayChange({ sub: user.sub, roles: user.roles }, article);
 
   return (

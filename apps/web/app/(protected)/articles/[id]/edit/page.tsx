@@ -36,7 +36,7 @@ export default async function EditArticlePage({ params }: { params: Params }) {
     throw new Error(result.ok ? "The article was empty." : result.problem.message);
   }
   const article = toArticleView(result.document.data, result.document);
-  const { user } = upstream.session.claims;
+  const { user } = upstream;
 
   return (
     <div className="stack">
