@@ -36,6 +36,11 @@ demoDefault("UPSTREAM_URL", apiUrl);
 demoDefault("UPSTREAM_CLIENT_ID", "next-web");
 demoDefault("UPSTREAM_CLIENT_SECRET", "next-web-secret");
 demoDefault("UPSTREAM_SCOPE", "reader editor administrator");
+demoDefault("UPSTREAM_NAME", "Reference API");
+// The code flow's redirect URI, registered at the API exactly (any PORT / NEXTAUTH_URL).
+const redirectUris =
+  process.env.API_WEB_REDIRECT_URIS ??
+  `${webEnv.NEXTAUTH_URL.replace(/\/+$/, "")}/api/auth/callback/upstream`;
 
 /** The API's entry point as its package declares it (the file name may change). */
 function apiEntry() {
@@ -73,7 +78,12 @@ process.on("SIGTERM", () => stopAll(0));
 
 run("API", process.execPath, [apiEntry()], {
   cwd: apiDir,
-  env: { ...process.env, API_PORT: apiPort, DEMO_DATA: process.env.DEMO_DATA ?? "1" },
+  env: {
+    ...process.env,
+    API_PORT: apiPort,
+    DEMO_DATA: process.env.DEMO_DATA ?? "1",
+    API_WEB_REDIRECT_URIS: redirectUris,
+  },
 });
 run(
   "web",
