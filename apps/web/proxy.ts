@@ -1,9 +1,10 @@
-import type { NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { createAuthProxy } from "next-token-bff/proxy";
 import { createSessionRefreshProxy } from "next-token-bff/refresh";
 import { getBff } from "./lib/bff";
 import { getRefresher } from "./lib/refresh";
 import { withContentSecurityPolicy } from "./lib/security-headers";
+import { upstreamReadInProxy, upstreamRoute } from "./lib/upstream-route";
 
 const authProxy = createAuthProxy({
   getBff,
@@ -17,6 +18,9 @@ let refreshingProxy: ReturnType<typeof createSessionRefreshProxy> | undefined;
  * Content-Security-Policy with a fresh nonce (lib/security-headers.ts).
  */
 export async function proxy(request: NextRequest) {
+  // Reads of /api/upstream: answered here by the upstream route's own handler (issue 7).
+  if (upstreamReadInProxy(request)) return upstreamRoute().handle(request);
+  if (request.nextUrl.pathname.startsWith("/api/upstream/")) return NextResponse.next();
   // First the token refresh (due access tokens; the render gets the new cookie too), then auth.
   refreshingProxy ??= createSessionRefreshProxy({
     getBff,
@@ -29,5 +33,16 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // `/api/auth/session` is refreshed too: next-auth writes its cookie back there.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)", "/api/auth/session"],
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|api/).*)",
+    "/api/auth/session",
+    // Upstream reads (see above). Requests with a body stay out: Next copies and cuts those.
+    {
+      source: "/api/upstream/:path*",
+      missing: [
+        { type: "header", key: "content-length" },
+        { type: "header", key: "transfer-encoding" },
+      ],
+    },
+  ],
 };

@@ -1,20 +1,18 @@
-import { createUpstreamRefreshHook, loadRefreshConfig } from "next-token-bff/refresh";
-import { createUpstreamRoute } from "next-token-bff/upstream";
-import { getBff } from "../../../../lib/bff";
-import { getRefresher } from "../../../../lib/refresh";
+import type { UpstreamRouteHandler } from "next-token-bff/upstream";
+import { upstreamRoute } from "../../../../lib/upstream-route";
 
 /**
  * `/api/upstream/<upstream path>` → `{UPSTREAM_URL}/<upstream path>` with the session's access
- * token. Browser code must send `X-CSRF: 1`; paths, headers and content types are allow-listed
- * in the library (issue 4). Never cached: every answer depends on the session.
+ * token (lib/upstream-route.ts). Reads are usually answered in proxy.ts with the same handler;
+ * this route handler serves requests with a body (and everything when UPSTREAM_IN_PROXY=0).
  */
-const route = createUpstreamRoute({
-  getBff,
-  // Built on first use (the refresher reads the runtime environment).
-  refresh: (request) => createUpstreamRefreshHook(getRefresher())(request),
-  refreshSkewSeconds: loadRefreshConfig(process.env).skewSeconds,
-});
+const handle: UpstreamRouteHandler = (request, context) => upstreamRoute().handle(request, context);
 
-export const { GET, HEAD, POST, PUT, PATCH, DELETE } = route;
+export const GET = handle;
+export const HEAD = handle;
+export const POST = handle;
+export const PUT = handle;
+export const PATCH = handle;
+export const DELETE = handle;
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
