@@ -228,13 +228,13 @@ describe("sign-in by authorization code + PKCE (reference API's own pages)", () 
   it("with only `code` configured: no password form, the button signs in", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${codeOnly.url}/login?callbackUrl=%2Fconnection`);
+    await page.goto(`${codeOnly.url}/login?callbackUrl=%2Faccount`);
     expect(await page.getByLabel("Username").count()).toBe(0);
     expect(await page.getByLabel("Password").count()).toBe(0);
-    await startCodeFlow(page, codeOnly.url, "/connection");
+    await startCodeFlow(page, codeOnly.url, "/account");
     await submitSignIn(page, demoUsers.bob.username, demoUsers.bob.password);
-    await page.waitForURL(`${codeOnly.url}/connection`);
-    expect(await page.getByTestId("server-status").textContent()).toBe("200");
+    await page.waitForURL(`${codeOnly.url}/account`);
+    await expect.poll(() => page.getByTestId("user-username").textContent()).toBe("bob");
     // The password grant is not offered by this app at all.
     const credentials = await fetch(`${codeOnly.url}/api/auth/callback/credentials`, {
       method: "POST",
