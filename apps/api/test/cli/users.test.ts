@@ -167,7 +167,7 @@ describe("user:add", () => {
 });
 
 describe("user:password", () => {
-  it("A13 sets a new password and revokes the user's access tokens only", async () => {
+  it("sets a new password and revokes the user's access tokens only", async () => {
     const carol = user("carol");
     const before = await issueFor(carol.uid);
     await expect(api.services.verifier.verify(`Bearer ${before.access_token}`)).resolves.toEqual(
