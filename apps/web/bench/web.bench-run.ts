@@ -376,6 +376,9 @@ it(
             secret,
             maxSeconds,
             env: { UPSTREAM_IN_PROXY: "0" },
+            ...(cpuProfileDir === undefined
+              ? {}
+              : { cpuProfileDir: path.join(cpuProfileDir, "route-only") }),
           })
         : undefined;
       if (routeOnly !== undefined) servers.push(routeOnly);
