@@ -455,7 +455,7 @@ it(
               {
                 key: "r" as const,
                 name: scenarioNames.r,
-                request: `as b, on a second \`next start\` of the same build with UPSTREAM_IN_PROXY=0: proxy.ts passes the request on and the route handler answers`,
+                request: `as b, on a second next start of the same build with UPSTREAM_IN_PROXY=0: proxy.ts passes the request on and the route handler answers`,
                 url: `${routeOnly.url}/api/upstream${upstreamPath}`,
                 headers: proxiedHeaders,
                 expectBody: directBody,
