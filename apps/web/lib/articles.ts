@@ -153,16 +153,19 @@ export function mayChange(viewer: Viewer, article: Pick<ArticleView, "authorUid"
   return article.authorUid === viewer.sub || article.authorUuid === viewer.sub;
 }
 
+// Built once: a new Intl.DateTimeFormat per call was 7 % of a /articles render (issue 7 profile).
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
 /** `2025-11-20T10:00:00+00:00` → `20 Nov 2025`, the same on server and browser (UTC). */
 export function formatDate(value: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return "—";
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(date);
+  return dateFormat.format(date);
 }
 
 /** The create/update document. */
