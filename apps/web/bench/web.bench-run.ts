@@ -61,6 +61,11 @@ const storms = Math.floor(numberFromEnv("BENCH_STORMS", 3, 0));
 const stormSize = Math.floor(numberFromEnv("BENCH_STORM_SIZE", 100, 1));
 /** Diagnostics: a fixed total request rate instead of as fast as possible (autocannon overallRate). */
 const rate = Math.floor(numberFromEnv("BENCH_RATE", 0, 0));
+/**
+ * Diagnostics: the second server (b′, and e = d on it) runs this other build folder with the
+ * fast path on, instead of the same build with UPSTREAM_IN_PROXY=0: a before/after pair.
+ */
+const baselineDist = process.env.BENCH_BASELINE_DIST || undefined;
 /** Diagnostics: keep the servers up this many seconds after sign-in, before measuring. */
 const hold = numberFromEnv("BENCH_HOLD", 0, 0);
 const only = (process.env.BENCH_SCENARIOS ?? "a,b,r,c,d").split(",").map((s) => s.trim());
@@ -77,7 +82,7 @@ const upstreamPath = "/jsonapi/node/article?page%5Blimit%5D=10";
 const accept = "application/vnd.api+json";
 
 interface ScenarioSpec {
-  key: "a" | "b" | "r" | "c" | "d";
+  key: "a" | "b" | "r" | "c" | "d" | "e";
   name: string;
   request: string;
   url: string;
@@ -339,6 +344,7 @@ const scenarioNames: Record<ScenarioSpec["key"], string> = {
   r: "b′ same, route handler only",
   c: "c floor route handler",
   d: "d /articles page (SSR)",
+  e: "d on the second server",
 };
 
 function appendReport(text: string): void {
@@ -370,17 +376,21 @@ it(
       });
       servers.push(web);
       // b′: the same build with the proxy.ts fast path off, for a paired comparison in one run.
-      const routeOnly = only.includes("r")
-        ? await startBenchWeb({
-            apiUrl: api.url,
-            secret,
-            maxSeconds,
-            env: { UPSTREAM_IN_PROXY: "0" },
-            ...(cpuProfileDir === undefined
-              ? {}
-              : { cpuProfileDir: path.join(cpuProfileDir, "route-only") }),
-          })
-        : undefined;
+      const routeOnly =
+        only.includes("r") || only.includes("e")
+          ? await startBenchWeb({
+              apiUrl: api.url,
+              secret,
+              maxSeconds,
+              env:
+                baselineDist === undefined
+                  ? { UPSTREAM_IN_PROXY: "0" }
+                  : { NEXT_DIST_DIR: baselineDist },
+              ...(cpuProfileDir === undefined
+                ? {}
+                : { cpuProfileDir: path.join(cpuProfileDir, "route-only") }),
+            })
+          : undefined;
       if (routeOnly !== undefined) servers.push(routeOnly);
       console.log(`API ${api.url}, web ${web.url}, route-only web ${routeOnly?.url ?? "–"}`);
 
@@ -459,6 +469,18 @@ it(
                 url: `${routeOnly.url}/api/upstream${upstreamPath}`,
                 headers: proxiedHeaders,
                 expectBody: directBody,
+                web: routeOnly,
+              },
+            ]),
+        ...(routeOnly === undefined
+          ? []
+          : [
+              {
+                key: "e" as const,
+                name: scenarioNames.e,
+                request: `as d, on the second server (${baselineDist ?? "UPSTREAM_IN_PROXY=0"})`,
+                url: `${routeOnly.url}/articles`,
+                headers: { cookie: jar.header() },
                 web: routeOnly,
               },
             ]),
