@@ -25,8 +25,9 @@ function RefetchAfterAccessTokenExpiry() {
 
 /** Props of {@link BffSessionProvider}. */
 export interface BffSessionProviderProps {
-  /** The session the server already read, so the first render needs no request. */
+  /** The session the server already read (`null` when signed out), so the first render needs no request. Required. */
   session: PublicSession | null;
+  /** The app tree that reads the session. Required. */
   children: ReactNode;
 }
 

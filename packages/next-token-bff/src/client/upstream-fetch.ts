@@ -13,7 +13,9 @@ export const SESSION_CHANNEL = "next-token-bff.session";
 
 /** What one tab tells the others on `SESSION_CHANNEL` when the session ended. */
 export interface SessionEndedMessage {
+  /** Always `session-ended`. */
   type: "session-ended";
+  /** Why it ended, when known. */
   reason: SessionEndReason | null;
 }
 
@@ -21,7 +23,7 @@ export interface SessionEndedMessage {
 export interface UpstreamFetchInit {
   /** Default: `GET`. */
   method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Serialised as JSON and sent as `application/vnd.api+json`. */
+  /** Serialised as JSON and sent as `application/vnd.api+json`. Default: no body. */
   body?: unknown;
   /** Extra request headers (`X-CSRF` and the JSON:API media types are always set). Default: none. */
   headers?: Record<string, string>;

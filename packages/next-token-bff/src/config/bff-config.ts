@@ -55,33 +55,75 @@ const envSchema = z.object({
 /** `password`: the form (password grant); `code`: authorization code + PKCE at the upstream. */
 export type SignInMethod = "password" | "code";
 
+/** The checked configuration {@link loadBffConfig} builds from environment variables. */
 export interface BffConfig {
+  /** `DEMO_MODE`: allows the public demo secret and offers both sign-in methods. Default: `false`. */
   demoMode: boolean;
-  /** Which sign-in methods `/login` offers, in this order. Never empty. */
+  /**
+   * `SIGN_IN_METHODS`: which sign-in methods `/login` offers, in this order. Never empty.
+   * Default: `["password", "code"]` in demo mode, `["password"]` otherwise.
+   */
   signInMethods: SignInMethod[];
+  /** The upstream that signs users in and issues their tokens. */
   upstream: {
+    /** `UPSTREAM_KIND`: which provider talks to the upstream. Default: `"drupal"`. */
     kind: "drupal" | "oauth2" | "oidc";
-    /** Shown as "Sign in with <name>". */
+    /**
+     * `UPSTREAM_NAME`: shown as "Sign in with <name>".
+     * Default: `Drupal`, `OAuth` or `OpenID Connect`, after `kind`.
+     */
     name: string;
+    /** `UPSTREAM_URL`: the upstream's base URL (the issuer URL for `oidc`). Required. */
     baseUrl: string;
+    /** `UPSTREAM_CLIENT_ID`: the OAuth client id registered at the upstream. Required. */
     clientId: string;
+    /** `UPSTREAM_CLIENT_SECRET`: that client's secret. Required. */
     clientSecret: string;
+    /** `UPSTREAM_SCOPE`: space-separated scopes, trimmed. Default: `""` (none asked for). */
     scope: string;
+    /**
+     * `UPSTREAM_TOKEN_URL`: the token endpoint. Required when `kind` is `oauth2`; unused otherwise.
+     * Default: `undefined`.
+     */
     tokenUrl: string | undefined;
-    /** The authorization endpoint of an `oauth2` upstream (code flow); discovered otherwise. */
+    /**
+     * `UPSTREAM_AUTHORIZATION_URL`: the authorization endpoint of an `oauth2` upstream (code
+     * flow); discovered otherwise. Required for `oauth2` with the `code` method.
+     * Default: `undefined`.
+     */
     authorizationUrl: string | undefined;
+    /** `UPSTREAM_REVOCATION_URL`: RFC 7009 token revocation endpoint (`oauth2` only). Default: `undefined`. */
     revocationUrl: string | undefined;
+    /** `UPSTREAM_USERINFO_URL`: OpenID Connect userinfo endpoint (`oauth2` only). Default: `undefined`. */
     userinfoUrl: string | undefined;
+    /**
+     * `UPSTREAM_REVOKE_ALL_URL`: an endpoint that revokes all of a user's tokens, used by
+     * "sign out everywhere" (`oauth2` only). Default: `undefined`.
+     */
     revokeAllUrl: string | undefined;
+    /**
+     * `UPSTREAM_REFRESH_TOKEN_TTL`: how long the upstream's refresh tokens live, in seconds; it
+     * caps the session's absolute lifetime. Default: `1209600` (14 days).
+     */
     refreshTokenLifetimeSeconds: number;
   };
+  /** `NEXTAUTH_URL`: this app's public URL. Required. */
   nextAuthUrl: string;
+  /** `NEXTAUTH_SECRET`: encrypts the session JWT; at least 32 characters. Required. */
   secret: string;
-  /** From NEXTAUTH_URL, never from a request: TLS may end at a proxy in front of us. */
+  /**
+   * Whether cookies are `Secure`. From NEXTAUTH_URL, never from a request: TLS may end at a
+   * proxy in front of us. Default: `true` when `NEXTAUTH_URL` starts with `https://`.
+   */
   secureCookies: boolean;
+  /** How long a session may last. */
   session: {
+    /** `SESSION_IDLE_TIMEOUT`: seconds without activity before the session ends. Default: `1800` (30 min). */
     idleTimeoutSeconds: number;
-    /** Never longer than the upstream refresh token lives. */
+    /**
+     * `SESSION_MAX_AGE`: seconds from sign-in before the session ends, never longer than the
+     * upstream refresh token lives. Default: `43200` (12 h), capped by `refreshTokenLifetimeSeconds`.
+     */
     absoluteLifetimeSeconds: number;
   };
 }

@@ -20,7 +20,7 @@ export const bffErrorCodes: readonly BffErrorCode[] = [
 
 /** Options of the {@link BffError} constructor. */
 export interface BffErrorOptions {
-  /** Seconds until a retry may succeed (from the upstream's `Retry-After`). */
+  /** Seconds until a retry may succeed (from the upstream's `Retry-After`). Default: none. */
   retryAfterSeconds?: number;
   /** The lower-level error this one stands for. Default: none. */
   cause?: unknown;

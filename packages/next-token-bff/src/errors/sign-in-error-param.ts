@@ -11,7 +11,9 @@ export function formatSignInErrorParam(code: BffErrorCode, retryAfterSeconds?: n
 
 /** A sign-in failure as it travels in next-auth's `?error=` parameter (`code` or `code:seconds`). */
 export interface SignInErrorParam {
+  /** The stable error code. */
   code: BffErrorCode;
+  /** Seconds to wait before trying again, when known (e.g. `too_many_attempts`). */
   retryAfterSeconds?: number;
 }
 

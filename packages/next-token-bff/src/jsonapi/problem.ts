@@ -19,7 +19,9 @@ export type UpstreamProblemKind =
 
 /** A failed upstream answer, read by content type (drupal-wire D.2), ready to show. */
 export interface UpstreamProblem {
+  /** What kind of failure it is, for choosing what to show or do. */
   kind: UpstreamProblemKind;
+  /** The HTTP status of the answer. */
   status: number;
   /** The upstream's JSON:API errors (empty for other bodies). */
   errors: JsonApiErrorObject[];

@@ -5,15 +5,20 @@ import { unverifiedTokenClaims } from "./token-claims.js";
 import type { UpstreamProvider, UpstreamTokens, UpstreamUser } from "./types.js";
 import { rolesFromClaims, userFromClaims } from "./user-claims.js";
 
+/** Options of {@link createDrupalProvider}. */
 export interface DrupalProviderConfig {
-  /** The site's base URL, e.g. `https://cms.example.com` (a sub-path install keeps its path). */
+  /** The site's base URL, e.g. `https://cms.example.com` (a sub-path install keeps its path). Required. */
   baseUrl: string;
-  /** The consumer's client id; on simple_oauth 5.x this is the consumer entity's UUID. */
+  /** The consumer's client id; on simple_oauth 5.x this is the consumer entity's UUID. Required. */
   clientId: string;
+  /** The consumer's secret. Required. */
   clientSecret: string;
-  /** Scopes for the password grant; simple_oauth 6.x needs them for useful tokens. */
+  /** Scopes for the password grant; simple_oauth 6.x needs them for useful tokens. Default: none sent. */
   scope?: string;
-  /** simple_oauth's refresh token lifetime (default 1,209,600 s = 14 days). Seconds. */
+  /**
+   * simple_oauth's refresh token lifetime, used when token responses do not say. Seconds.
+   * Default: `1209600` (14 days).
+   */
   refreshTokenLifetimeSeconds?: number;
 }
 

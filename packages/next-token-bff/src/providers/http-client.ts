@@ -3,8 +3,11 @@ import { BffError } from "../errors/bff-error.js";
 
 /** An upstream answer with its body read: JSON when it parses, otherwise null. */
 export interface UpstreamResponse {
+  /** The HTTP status. */
   status: number;
+  /** Response headers, lower-case names. */
   headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body, or null when it is not JSON. */
   body: unknown;
 }
 
@@ -14,10 +17,11 @@ export interface UpstreamRequest {
   method?: "GET" | "POST";
   /** Extra request headers. Default: none. */
   headers?: Record<string, string>;
-  /** Sent form-encoded (`application/x-www-form-urlencoded`), as OAuth token endpoints expect. */
+  /** Sent form-encoded (`application/x-www-form-urlencoded`), as OAuth token endpoints expect. Default: none. */
   form?: Record<string, string | undefined>;
-  /** Sent as JSON. */
+  /** Sent as JSON when there is no `form`. Default: none. */
   json?: unknown;
+  /** Sent as `Authorization: Bearer <token>`. Default: none. */
   bearer?: string;
 }
 

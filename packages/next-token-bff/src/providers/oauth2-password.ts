@@ -11,19 +11,24 @@ import { rolesFromClaims, userFromClaims } from "./user-claims.js";
 export interface OAuth2PasswordConfig {
   /** The token endpoint (`UPSTREAM_TOKEN_URL`). Required. */
   tokenUrl: string;
-  /** RFC 7009 endpoint. Without it, sign-out cannot revoke upstream tokens. */
+  /** RFC 7009 endpoint. Without it, sign-out cannot revoke upstream tokens. Default: none. */
   revocationUrl?: string;
-  /** OpenID Connect userinfo. Without it, the user comes from the access token's claims. */
+  /** OpenID Connect userinfo. Without it, the user comes from the access token's claims. Default: none. */
   userinfoUrl?: string;
-  /** An endpoint that revokes all of the bearer's tokens (POST with the access token). */
+  /** An endpoint that revokes all of the bearer's tokens (POST with the access token). Default: none. */
   revokeAllUrl?: string;
+  /** The OAuth client id registered at the upstream. Required. */
   clientId: string;
+  /** That client's secret. Required. */
   clientSecret: string;
-  /** Space-separated scopes for the password grant. */
+  /** Space-separated scopes for the password grant. Default: none sent. */
   scope?: string;
   /** `body` (client_id/client_secret form fields) or `basic` (HTTP Basic, RFC 6749 §2.3.1). Default: `body`. */
   clientAuthentication?: "body" | "basic";
-  /** Used when token responses do not say how long the refresh token lives. Seconds. */
+  /**
+   * Used when token responses do not say how long the refresh token lives. Seconds.
+   * Default: none (the refresh token's expiry is then unknown).
+   */
   refreshTokenLifetimeSeconds?: number;
   /** Provider name in logs. Default: `oauth2`. */
   id?: string;

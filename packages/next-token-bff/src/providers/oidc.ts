@@ -5,14 +5,20 @@ import { callUpstream } from "./http-client.js";
 import { createOAuth2PasswordProvider } from "./oauth2-password.js";
 import type { UpstreamProvider } from "./types.js";
 
+/** Options of {@link createOidcProvider}. */
 export interface OidcProviderConfig {
-  /** The issuer URL; its discovery document is `<issuer>/.well-known/openid-configuration`. */
+  /** The issuer URL; its discovery document is `<issuer>/.well-known/openid-configuration`. Required. */
   issuer: string;
+  /** The OAuth client id registered at the issuer. Required. */
   clientId: string;
+  /** That client's secret. Required. */
   clientSecret: string;
-  /** Scopes for the password grant and refreshes (without `openid`). */
+  /** Scopes for the password grant and refreshes (without `openid`). Default: none sent. */
   scope?: string;
-  /** Used when token responses do not say how long the refresh token lives. Seconds. */
+  /**
+   * Used when token responses do not say how long the refresh token lives. Seconds.
+   * Default: none (the refresh token's expiry is then unknown).
+   */
   refreshTokenLifetimeSeconds?: number;
   /** Provider name in logs. Default: `oidc`. */
   id?: string;
@@ -27,6 +33,7 @@ const discoverySchema = z.object({
   token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
 });
 
+/** The fields of an OpenID Connect discovery document this library uses, checked. */
 export type OidcDiscovery = z.infer<typeof discoverySchema>;
 
 /** `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4). */

@@ -1,7 +1,10 @@
 /** Tokens the upstream issued, with absolute expiry times in epoch milliseconds. */
 export interface UpstreamTokens {
+  /** The bearer token for upstream API calls. */
   accessToken: string;
+  /** When the access token expires, epoch milliseconds. */
   accessTokenExpiresAt: number;
+  /** The token that gets new tokens; may be rotated on each refresh. */
   refreshToken: string;
   /** Null when the upstream does not say and no lifetime is configured. */
   refreshTokenExpiresAt: number | null;
@@ -9,16 +12,23 @@ export interface UpstreamTokens {
 
 /** Display fields of the signed-in person: all that may ever reach the browser. */
 export interface UpstreamUser {
+  /** The upstream's stable id for the person. */
   sub: string;
+  /** Display name. */
   name: string;
+  /** Login name. */
   username: string;
+  /** Email address, or null when the upstream does not share it. */
   email: string | null;
+  /** Role names, for display and UI decisions (the upstream enforces access). */
   roles: string[];
 }
 
 /** What the sign-in form sends to {@link UpstreamProvider.signIn}. */
 export interface Credentials {
+  /** The user name as typed. */
   username: string;
+  /** The password as typed; never stored or logged. */
   password: string;
 }
 
@@ -38,6 +48,7 @@ export type UpstreamVerdict = "accepted" | "token_invalid" | "forbidden";
 export interface UpstreamProvider {
   /** Short name for logs, e.g. `drupal`. */
   readonly id: string;
+  /** Signs in with the password grant. Throws `invalid_credentials` or `too_many_attempts` when refused. */
   signIn(credentials: Credentials): Promise<UpstreamTokens>;
   /** Throws `session_expired` when the upstream refuses the refresh token. */
   refresh(refreshToken: string): Promise<UpstreamTokens>;
@@ -45,6 +56,8 @@ export interface UpstreamProvider {
   revoke(tokens: UpstreamTokens): Promise<void>;
   /** Revokes every token of the person, on every device. Absent when the upstream cannot. */
   revokeAll?(tokens: UpstreamTokens): Promise<void>;
+  /** Reads the person's display fields with the access token. */
   fetchUser(tokens: UpstreamTokens): Promise<UpstreamUser>;
+  /** How to read an upstream answer to a call made with the access token. */
   classify(response: { status: number }): UpstreamVerdict;
 }

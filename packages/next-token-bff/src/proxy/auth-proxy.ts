@@ -7,7 +7,7 @@ import { recordActivity } from "./record-activity.js";
 export interface AuthProxyOptions {
   /** Returns the app's BFF (built on first use). Required. */
   getBff: () => Bff;
-  /** Path prefixes that need a session, e.g. `["/account"]`. */
+  /** Path prefixes that need a session, e.g. `["/account"]`. Required. */
   protectedPaths: string[];
   /** Where signed-out visitors are sent, with `?callbackUrl=`. Default: `/login`. */
   loginPath?: string;

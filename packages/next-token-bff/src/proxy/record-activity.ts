@@ -9,6 +9,7 @@ export const ACTIVITY_WRITE_INTERVAL_SECONDS = 60;
 
 /** A re-encoded session cookie: the chunks to set and the stale chunks to delete. */
 export interface SessionCookieWrite {
+  /** The cookies to set: one, or next-auth's numbered chunks. */
   set: Array<{ name: string; value: string }>;
   /** Chunk names from the request that the new value no longer uses. */
   remove: string[];

@@ -18,7 +18,9 @@ export type RefreshRole = "leader" | "joined" | "adopted";
 
 /** A single-flight result: the outcome and whether this caller led, joined or adopted it. */
 export interface CoordinatedRefresh {
+  /** The refresh's result, shared by every caller of the same key. */
   outcome: RefreshOutcome;
+  /** Whether this caller led, joined or adopted the refresh. */
   role: RefreshRole;
 }
 
@@ -28,7 +30,9 @@ export interface CoordinatedRefresh {
  * callers get its stored result instead of replaying a rotated token.
  */
 export interface RefreshCoordinator {
+  /** Where single-flight state lives: this process or Redis. */
   readonly kind: "memory" | "redis";
+  /** Runs `refresh` once per `key` across callers, and returns its shared result. */
   run(key: string, refresh: () => Promise<RefreshOutcome>): Promise<CoordinatedRefresh>;
 }
 

@@ -22,7 +22,7 @@ const envSchema = z.object({
 
 /** Refresh and Redis settings from the environment ({@link loadRefreshConfig}). */
 export interface RefreshConfig {
-  /** Unset: one web instance, coordination in memory. */
+  /** `REDIS_URL`. Unset: one web instance, coordination in memory. Default: `undefined`. */
   redisUrl: string | undefined;
   /** `REDIS_KEY_PREFIX`. Default: `next-token-bff:`. */
   redisKeyPrefix: string;

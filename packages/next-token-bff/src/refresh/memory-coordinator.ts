@@ -9,7 +9,7 @@ import { createOutcomeSealer } from "./sealed-outcome.js";
 
 /** Options of {@link createMemoryRefreshCoordinator}. */
 export interface MemoryCoordinatorOptions {
-  /** NEXTAUTH_SECRET: stored outcomes are encrypted with a key derived from it. */
+  /** NEXTAUTH_SECRET: stored outcomes are encrypted with a key derived from it. Required. */
   secret: string;
   /** How long a finished refresh is kept for late requests with the old cookie. Default 30 s. */
   graceMs?: number;

@@ -13,13 +13,17 @@ export const consoleRefreshLog: RefreshLog = (level, message) => {
 
 /** One Redis client pair per URL and process: commands, and a subscriber for wake-ups. */
 export interface RedisConnection {
+  /** The Redis URL as configured (may hold a password: log `label`). */
   readonly url: string;
   /** Loggable form of the URL (no password). */
   readonly label: string;
+  /** The client for commands. */
   readonly client: Redis;
+  /** The client subscribed to `channel` (a subscribed client cannot run commands). */
   readonly subscriber: Redis;
   /** The pub/sub channel that announces finished refreshes; messages are refresh keys. */
   readonly channel: string;
+  /** Prefix of every key this library writes. */
   readonly prefix: string;
   /** True while the command connection is up. */
   ready(): boolean;
@@ -27,6 +31,7 @@ export interface RedisConnection {
   waitFor(key: string, ms: number): Promise<boolean>;
   /** Logs that an operation fell back to this process, at most once per state change. */
   reportFallback(what: string, error: unknown): void;
+  /** Where events are reported. */
   log: RefreshLog;
 }
 

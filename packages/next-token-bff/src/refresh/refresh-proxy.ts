@@ -12,9 +12,9 @@ export interface SessionRefreshProxyOptions {
   getBff: () => Bff;
   /** The refresher (`createRefresherFromEnv(getBff)()`). Required. */
   refresher: SessionRefresher;
-  /** The `proxy.ts` logic to run after the refresh (e.g. `createAuthProxy`). */
+  /** The `proxy.ts` logic to run after the refresh (e.g. `createAuthProxy`). Default: none (`NextResponse.next()`). */
   next?: ProxyFunction;
-  /** Paths that are refreshed but not passed to `next` (default `["/api/auth/session"]`). */
+  /** Paths that are refreshed but not passed to `next`. Default: `["/api/auth/session"]`. */
   refreshOnlyPaths?: string[];
   /** Where a page request goes when its refresh is refused. Default: `/login`. */
   loginPath?: string;

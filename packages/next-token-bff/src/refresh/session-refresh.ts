@@ -13,6 +13,7 @@ import { refreshKeyOf } from "./sealed-outcome.js";
 
 /** The session cookie written after a refresh: next-auth's chunks, and stale names to delete. */
 export interface SessionCookieUpdate {
+  /** The cookies to set: one, or next-auth's numbered chunks. */
   set: Array<{ name: string; value: string }>;
   /** Session cookie names the request carried that the new value no longer uses. */
   remove: string[];
@@ -48,7 +49,9 @@ export interface RefreshCheck {
 
 /** The refresh core shared by `proxy.ts`, the upstream route and the refresh route. */
 export interface SessionRefresher {
+  /** How long before the access token expires a refresh is due, ms. */
   readonly skewMs: number;
+  /** The single-flight used for refreshes. */
   readonly coordinator: RefreshCoordinator;
   /** The whole check for `proxy.ts` and route handlers: read, decide, refresh, re-encode. */
   refreshIfDue(check: RefreshCheck): Promise<SessionRefreshResult>;
@@ -57,6 +60,7 @@ export interface SessionRefresher {
     claims: SessionClaims,
     request: RefreshRequestCookies,
   ): Promise<Exclude<SessionRefreshResult, { status: "no_session" | "not_due" }>>;
+  /** Whether the access token expires within `skewMs` of `now` (default: the current time). */
   isDue(claims: SessionClaims, now?: number): boolean;
 }
 
@@ -64,7 +68,9 @@ export interface SessionRefresher {
 export interface RefreshRequestCookies {
   /** The request's raw `Cookie` header. */
   cookieHeader: string | null;
+  /** Also record activity for the idle timeout. Default: `false`. */
   recordActivity?: boolean;
+  /** The clock, epoch ms (tests). Default: `Date.now()`. */
   now?: number;
 }
 

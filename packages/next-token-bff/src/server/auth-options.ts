@@ -14,13 +14,19 @@ import { createCodeFlowProvider } from "./code-flow-provider.js";
 import { SessionEndedError } from "./session-ended-error.js";
 import { isSignedInUser } from "./signed-in-user.js";
 
+/** What {@link createAuthOptions} needs. */
 export interface AuthOptionsDeps {
+  /** The checked configuration (secret, cookies, session lifetimes, sign-in methods). Required. */
   config: BffConfig;
+  /** The upstream provider that signs users in. Required. */
   provider: UpstreamProvider;
+  /** Where ended sessions are looked up, so an ended session's cookie is refused. Required. */
   endedSessions: EndedSessionStore;
-  /** Ends a session for good: ended list + upstream revocation. */
+  /** Ends a session for good: ended list + upstream revocation. Required. */
   endSession: (claims: SessionClaims) => Promise<void>;
+  /** Where unexpected sign-in failures are reported. Required. */
   log: (message: string, error: unknown) => void;
+  /** next-auth's sign-in and error page. Default: `"/login"`. */
   loginPath?: string;
 }
 

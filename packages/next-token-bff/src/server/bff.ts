@@ -28,12 +28,19 @@ export interface CreateBffOptions {
  * `getBff()` function.
  */
 export interface Bff {
+  /** The checked configuration. */
   config: BffConfig;
+  /** The upstream provider built from `config`. */
   provider: UpstreamProvider;
+  /** Where ended sessions (sign-out, sign-out everywhere) are kept. */
   endedSessions: EndedSessionStore;
+  /** The idle timeout and absolute lifetime of sessions. */
   policy: LifetimePolicy;
+  /** The name of next-auth's session cookie (`__Host-` prefixed with secure cookies); large values are split into numbered chunks. */
   cookieName: string;
+  /** The next-auth options for the `[...nextauth]` route and `getServerSession`. */
   authOptions: AuthOptions;
+  /** Reads and checks the session of a request's cookies. */
   readSession: SessionReader;
   /** Ends this session here and revokes its upstream refresh token (best effort upstream). */
   endSession(claims: SessionClaims): Promise<void>;

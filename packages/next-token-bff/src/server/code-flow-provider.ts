@@ -12,13 +12,19 @@ export const CODE_FLOW_PROVIDER_ID = "upstream";
 
 /** What the userinfo step hands to `profile`: the same pair the password sign-in produces. */
 export interface CodeFlowProfile extends Record<string, unknown> {
+  /** The upstream's subject identifier for the user. */
   sub: string;
+  /** The user's display fields, as `provider.fetchUser` returned them. */
   upstreamUser: UpstreamUser;
+  /** The tokens the code exchange returned. */
   upstreamTokens: UpstreamTokens;
 }
 
+/** Options of {@link createCodeFlowProvider}. */
 export interface CodeFlowProviderOptions {
+  /** The checked configuration: upstream kind, URLs, client and scope. Required. */
   config: BffConfig;
+  /** The upstream provider whose `fetchUser` reads the user after the code exchange. Required. */
   provider: UpstreamProvider;
 }
 

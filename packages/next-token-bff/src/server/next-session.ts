@@ -9,7 +9,9 @@ import type { Bff } from "./bff.js";
 
 /** A live session: the server-only claims and the display-only public session. */
 export interface ActiveSession {
+  /** Server-only: tokens, times and display fields. */
   claims: SessionClaims;
+  /** What may be shown to the browser. */
   session: PublicSession;
 }
 

@@ -24,7 +24,7 @@ export interface ServerUpstreamOptions {
   /**
    * The page (path and query) being rendered, or the page a server action belongs to: where
    * the person comes back to after a refresh or a new sign-in. Server components cannot see
-   * their own URL, so the page says it, as with `requireSession`.
+   * their own URL, so the page says it, as with `requireSession`. Required.
    */
   callbackPath: string;
   /** Default `/login`. */
@@ -37,9 +37,9 @@ export interface ServerUpstreamOptions {
   timeoutMs?: number;
   /** Largest answer read, bytes. Default 5 MiB. */
   maxResponseBytes?: number;
-  /** The shared keep-alive pool's settings (the same pool as the proxy route's by default). */
+  /** The shared keep-alive pool's settings. Default: see {@link UpstreamPoolOptions} (the same pool as the proxy route's). */
   pool?: UpstreamPoolOptions;
-  /** Test seam: the dispatcher to use instead of the shared pool. */
+  /** Test seam: the dispatcher to use instead of the shared pool. Default: the shared pool. */
   dispatcher?: Dispatcher;
 }
 
@@ -55,9 +55,9 @@ export type UpstreamResult<Document> =
 
 /** Options of one server upstream call. */
 export interface UpstreamRequestInit {
-  /** Serialised as JSON and sent as `application/vnd.api+json`. */
+  /** Serialised as JSON and sent as `application/vnd.api+json`. Default: no body. */
   body?: unknown;
-  /** Only `accept`, `accept-language` and `if-*` headers are sent; credentials are ours. */
+  /** Only `accept`, `accept-language` and `if-*` headers are sent; credentials are ours. Default: none. */
   headers?: Record<string, string>;
   /** Cancels the call. Default: none. */
   signal?: AbortSignal;
@@ -72,11 +72,16 @@ export interface ServerUpstreamClient {
   readonly user: SessionClaims["user"];
   /** What next-auth's session endpoint shows the browser: display fields and expiry times. */
   readonly session: PublicSession;
+  /**
+   * Calls the upstream with the session's access token. Never refreshes itself (a render cannot
+   * set cookies): a refused token redirects through the refresh route.
+   */
   request<Document>(
     method: "GET" | "POST" | "PATCH" | "DELETE",
     path: string,
     init?: UpstreamRequestInit,
   ): Promise<UpstreamResult<Document>>;
+  /** `request("GET", path, init)`. */
   get<Document>(path: string, init?: UpstreamRequestInit): Promise<UpstreamResult<Document>>;
   /** The upstream path of an absolute link in an upstream document, or null if it is foreign. */
   linkPath(link: JsonApiLink | string | undefined): string | null;

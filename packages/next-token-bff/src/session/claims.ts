@@ -23,6 +23,7 @@ export const sessionClaimsSchema = z.object({
   lastActivityAt: z.number(),
 });
 
+/** The claims of a session JWT, as checked by `sessionClaimsSchema` (see there for units). */
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
 
 /**

@@ -8,6 +8,7 @@ export interface EndedSessionStore {
   endSession(sessionId: string, keepUntil: number): Promise<void>;
   /** Ends every session of `sub` that began at or before `endedAt` (epoch seconds). */
   endUserSessions(sub: string, endedAt: number, keepUntil: number): Promise<void>;
+  /** Whether this session was ended, by itself or by its user's sign-out everywhere. */
   isEnded(session: { sessionId: string; sub: string; authTime: number }): Promise<boolean>;
 }
 

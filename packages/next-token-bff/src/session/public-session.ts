@@ -6,6 +6,7 @@ import { type LifetimePolicy, sessionEndsAt } from "./lifetime-policy.js";
  * display fields and expiry times, never a token.
  */
 export interface PublicSession {
+  /** Display fields of the signed-in person. */
   user: {
     name: string;
     username: string;

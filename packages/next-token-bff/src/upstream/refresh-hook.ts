@@ -6,6 +6,7 @@ import type { SessionClaims } from "../session/claims.js";
  * request is retried once with the new token.
  */
 export interface RefreshRequest {
+  /** The session's current claims (with the tokens to refresh). */
   claims: SessionClaims;
   /** The joined session cookie as the browser sent it. */
   cookieValue: string;
@@ -13,6 +14,7 @@ export interface RefreshRequest {
   cookieNames: readonly string[];
   /** Why the refresh is asked for. */
   reason: "due" | "rejected";
+  /** The incoming request. */
   request: Request;
 }
 

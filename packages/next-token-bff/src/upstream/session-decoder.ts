@@ -9,6 +9,7 @@ import { type SessionClaims, readSessionClaims } from "../session/claims.js";
  * tolerance. A custom `jwt.encode`/`decode` in the next-auth options would break this.
  */
 export interface SessionDecoded {
+  /** The session's checked claims. */
   claims: SessionClaims;
   /** The JWT's own expiry, epoch seconds. */
   exp: number;

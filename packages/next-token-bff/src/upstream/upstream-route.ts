@@ -34,9 +34,9 @@ export interface UpstreamRouteOptions {
   upstreamUrl?: string;
   /** Origins unsafe methods may come from. Default: the origin of `NEXTAUTH_URL`. */
   allowedOrigins?: string[];
-  /** Request headers forwarded besides the defaults (never credentials or routing headers). */
+  /** Request headers forwarded besides the defaults (never credentials or routing headers). Default: none. */
   extraRequestHeaders?: string[];
-  /** Response headers passed back besides the defaults (never cookies or CORS). */
+  /** Response headers passed back besides the defaults (never cookies or CORS). Default: none. */
   extraResponseHeaders?: string[];
   /** Media types a request body may have. Default JSON and JSON:API. */
   requestContentTypes?: string[];
@@ -48,15 +48,18 @@ export interface UpstreamRouteOptions {
   timeoutMs?: number;
   /** The shared undici keep-alive pool's settings. Default: see {@link UpstreamPoolOptions}. */
   pool?: UpstreamPoolOptions;
-  /** Also end the session on an upstream 403 (for upstreams that answer 403 to dead tokens). */
+  /** Also end the session on an upstream 403 (for upstreams that answer 403 to dead tokens). Default: `false`. */
   endSessionOnForbidden?: boolean;
-  /** Token refresh (issue 5). Without it, an upstream 401 ends the session at once. */
+  /** Token refresh (issue 5). Without it, an upstream 401 ends the session at once. Default: none. */
   refresh?: RefreshHook;
   /** With `refresh`: refresh before forwarding when the access token expires this soon. Default 30. */
   refreshSkewSeconds?: number;
-  /** Decoded-session cache; `false` turns it off. At most 1,000 entries and 5 minutes. */
+  /**
+   * Decoded-session cache; `false` turns it off. At most 1,000 entries and 5 minutes.
+   * Default: on, `{ maxEntries: 1000, maxAgeMs: 300000 }`.
+   */
   sessionCache?: { maxEntries?: number; maxAgeMs?: number } | false;
-  /** Test seam: the dispatcher to use instead of the shared pool. */
+  /** Test seam: the dispatcher to use instead of the shared pool. Default: the shared pool. */
   dispatcher?: Dispatcher;
   /** Where unexpected failures are reported (never with tokens). Default: `console.error`. */
   log?: (message: string, error: unknown) => void;
@@ -64,6 +67,7 @@ export interface UpstreamRouteOptions {
 
 /** Next passes `{ params: Promise<{ path: string[] }> }` to a `[...path]` route. */
 export interface UpstreamRouteContext {
+  /** The route's dynamic segments; `path` holds the upstream path. */
   params?: Promise<Record<string, string | string[] | undefined>>;
 }
 
