@@ -1,9 +1,9 @@
-import { decode } from "next-auth/jwt";
-import { type SessionClaims, readSessionClaims } from "./claims.js";
+import type { SessionClaims } from "./claims.js";
 import type { EndedSessionStore } from "./ended-sessions.js";
 import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "./lifetime-policy.js";
 import { type PublicSession, toPublicSession } from "./public-session.js";
 import { type CookieEntry, joinSessionCookie } from "./session-cookie.js";
+import { createSessionDecoder } from "../upstream/session-decoder.js";
 
 /** The outcome of reading a request's session cookie with every rule applied. */
 export type SessionReadResult =
@@ -25,18 +25,15 @@ export interface SessionReaderOptions {
  */
 export function createSessionReader(options: SessionReaderOptions) {
   const now = options.now ?? (() => Date.now());
+  // next-auth's own `decode` derives the key (HKDF) on every call; this one derives it once.
+  const decode = createSessionDecoder(options.secret);
 
   return async function readSession(cookies: Iterable<CookieEntry>): Promise<SessionReadResult> {
     const raw = joinSessionCookie(cookies, options.cookieName);
     if (raw === undefined) return { status: "none" };
-    let decoded: unknown;
-    try {
-      decoded = await decode({ token: raw, secret: options.secret });
-    } catch {
-      return { status: "invalid" };
-    }
-    const claims = readSessionClaims(decoded);
-    if (claims === null) return { status: "invalid" };
+    const decoded = await decode(raw);
+    if (decoded === null) return { status: "invalid" };
+    const { claims } = decoded;
     const current = nowInSeconds(now());
     if (sessionEndsAt(claims, options.policy) <= current) return { status: "expired" };
     const ended = await options.endedSessions.isEnded({
