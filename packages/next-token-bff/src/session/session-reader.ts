@@ -1,8 +1,9 @@
 import type { SessionClaims } from "./claims.js";
 import type { EndedSessionStore } from "./ended-sessions.js";
-import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "./lifetime-policy.js";
+import { checkSessionCookies } from "./check-session-cookies.js";
+import type { LifetimePolicy } from "./lifetime-policy.js";
 import { type PublicSession, toPublicSession } from "./public-session.js";
-import { type CookieEntry, joinSessionCookie } from "./session-cookie.js";
+import type { CookieEntry } from "./session-cookie.js";
 import { createSessionDecoder } from "../upstream/session-decoder.js";
 
 /** The outcome of reading a request's session cookie with every rule applied. */
@@ -24,24 +25,20 @@ export interface SessionReaderOptions {
  * proxy all call this; nothing else decides whether a request is signed in.
  */
 export function createSessionReader(options: SessionReaderOptions) {
-  const now = options.now ?? (() => Date.now());
-  // next-auth's own `decode` derives the key (HKDF) on every call; this one derives it once.
-  const decode = createSessionDecoder(options.secret);
+  const deps = {
+    cookieName: options.cookieName,
+    policy: options.policy,
+    endedSessions: options.endedSessions,
+    // next-auth's own `decode` derives the key (HKDF) on every call; this one derives it once.
+    decode: createSessionDecoder(options.secret),
+    cache: null,
+    now: options.now,
+  };
 
   return async function readSession(cookies: Iterable<CookieEntry>): Promise<SessionReadResult> {
-    const raw = joinSessionCookie(cookies, options.cookieName);
-    if (raw === undefined) return { status: "none" };
-    const decoded = await decode(raw);
-    if (decoded === null) return { status: "invalid" };
-    const { claims } = decoded;
-    const current = nowInSeconds(now());
-    if (sessionEndsAt(claims, options.policy) <= current) return { status: "expired" };
-    const ended = await options.endedSessions.isEnded({
-      sessionId: claims.sessionId,
-      sub: claims.user.sub,
-      authTime: claims.authTime,
-    });
-    if (ended) return { status: "ended" };
+    const result = await checkSessionCookies(cookies, deps);
+    if (result.status !== "active") return { status: result.status };
+    const { claims } = result;
     return { status: "active", claims, session: toPublicSession(claims, options.policy) };
   };
 }

@@ -1,15 +1,14 @@
 import type { SessionClaims } from "../session/claims.js";
 import { parseCookieHeader } from "../session/cookie-header.js";
-import type { EndedSessionStore } from "../session/ended-sessions.js";
-import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "../session/lifetime-policy.js";
-import { joinSessionCookie } from "../session/session-cookie.js";
-import type { SessionCache } from "./session-cache.js";
-import type { SessionDecoder } from "./session-decoder.js";
+import {
+  type SessionCookieCheckDeps,
+  checkSessionCookies,
+} from "../session/check-session-cookies.js";
 
 /**
- * The session behind a proxy request: the same rules as the library's session reader (our
- * claims, idle and absolute limits, refresh token alive, not ended), with the fast decoder and
- * the cache in front. `getServerSession` is never called on this path.
+ * The session behind a proxy request: `checkSessionCookies` (the session reader's rules) with
+ * the cache in front, plus the names of the request's session cookies (to clear them).
+ * `getServerSession` is never called on this path.
  */
 export type ProxySession =
   | { status: "none" | "invalid"; cookieNames: string[] }
@@ -22,14 +21,7 @@ export type ProxySession =
       cookieNames: string[];
     };
 
-export interface ProxySessionDeps {
-  cookieName: string;
-  policy: LifetimePolicy;
-  endedSessions: EndedSessionStore;
-  decode: SessionDecoder;
-  cache: SessionCache | null;
-  now?: () => number;
-}
+export type ProxySessionDeps = SessionCookieCheckDeps;
 
 export function sessionCookieNames(names: Iterable<string>, cookieName: string): string[] {
   const prefix = `${cookieName}.`;
@@ -54,34 +46,10 @@ export async function readProxySession(
     cookies.map((cookie) => cookie.name),
     deps.cookieName,
   );
-  const cookieValue = joinSessionCookie(cookies, deps.cookieName);
-  if (cookieValue === undefined) {
+  const result = await checkSessionCookies(cookies, deps);
+  if (result.status === "none") {
     return { status: cookieNames.length > 0 ? "invalid" : "none", cookieNames };
   }
-  let decoded = deps.cache?.get(cookieValue);
-  if (decoded === undefined) {
-    const fresh = await deps.decode(cookieValue);
-    if (fresh === null) return { status: "invalid", cookieNames };
-    decoded = fresh;
-    deps.cache?.set(cookieValue, fresh);
-  }
-  const { claims } = decoded;
-  const now = (deps.now ?? Date.now)();
-  if (
-    decoded.exp + 15 <= nowInSeconds(now) ||
-    sessionEndsAt(claims, deps.policy) <= nowInSeconds(now)
-  ) {
-    deps.cache?.delete(cookieValue);
-    return { status: "expired", claims, cookieValue, cookieNames };
-  }
-  const ended = await deps.endedSessions.isEnded({
-    sessionId: claims.sessionId,
-    sub: claims.user.sub,
-    authTime: claims.authTime,
-  });
-  if (ended) {
-    deps.cache?.delete(cookieValue);
-    return { status: "ended", claims, cookieValue, cookieNames };
-  }
-  return { status: "active", claims, cookieValue, cookieNames };
+  if (result.status === "invalid") return { status: "invalid", cookieNames };
+  return { ...result, cookieNames };
 }
