@@ -1,5 +1,5 @@
-import { endedSessionStoreFor, loadRefreshConfig } from "next-token-bff/refresh";
-import { type Bff, createBff, loadBffConfig } from "next-token-bff/server";
+import { endedSessionStoreFor, loadRefreshConfig, redisConnection } from "next-token-bff/refresh";
+import { type Bff, createBff, createSignInLimiter, loadBffConfig } from "next-token-bff/server";
 
 let instance: Bff | undefined;
 
@@ -9,10 +9,19 @@ let instance: Bff | undefined;
  * (`instrumentation.ts`).
  */
 export function getBff(): Bff {
-  // The ended-session list is in Redis when REDIS_URL is set (several web instances).
-  instance ??= createBff({
-    config: loadBffConfig(process.env),
-    endedSessions: endedSessionStoreFor(loadRefreshConfig(process.env)),
+  if (instance) return instance;
+  const config = loadBffConfig(process.env);
+  const shared = loadRefreshConfig(process.env);
+  // With REDIS_URL (several web instances) the ended-session list and the sign-in counters
+  // live in Redis; otherwise in this process.
+  const redis =
+    shared.redisUrl === undefined
+      ? undefined
+      : redisConnection({ url: shared.redisUrl, prefix: shared.redisKeyPrefix });
+  instance = createBff({
+    config,
+    endedSessions: endedSessionStoreFor(shared),
+    signInLimiter: createSignInLimiter({ limits: config.signInLimits, redis }),
   });
   return instance;
 }

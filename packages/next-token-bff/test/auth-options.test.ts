@@ -21,7 +21,14 @@ const user = {
   roles: ["editor"],
 };
 
-function setup(url = "https://app.example.com") {
+type Authorize = (
+  credentials: Record<string, string>,
+  request?: { headers: Record<string, string> },
+) => Promise<unknown>;
+const authorizeOf = (options: AuthOptions) =>
+  (options.providers[0] as unknown as { options: { authorize: Authorize } }).options.authorize;
+
+function setup(url = "https://app.example.com", env: Record<string, string> = {}) {
   const provider: UpstreamProvider = {
     id: "fake",
     signIn: vi.fn(async () => tokens),
@@ -36,6 +43,7 @@ function setup(url = "https://app.example.com") {
     UPSTREAM_CLIENT_SECRET: "s",
     NEXTAUTH_URL: url,
     NEXTAUTH_SECRET: "x".repeat(40),
+    ...env,
   });
   const bff = createBff({
     config,
@@ -68,10 +76,7 @@ describe("next-auth options", () => {
 
   it("A1 signs in through the provider, stores tokens in the JWT and shows the browser no token", async () => {
     const { options } = setup();
-    const credentials = options.providers[0] as unknown as {
-      options: { authorize: (c: Record<string, string>) => Promise<unknown> };
-    };
-    const signedIn = await credentials.options.authorize({ username: "alice", password: "pw" });
+    const signedIn = await authorizeOf(options)({ username: "alice", password: "pw" });
     const token = await jwtOf(options)({
       token: {},
       user: signedIn as never,
@@ -105,15 +110,42 @@ describe("next-auth options", () => {
     vi.mocked(provider.signIn).mockRejectedValueOnce(
       new BffError("too_many_attempts", "x", { retryAfterSeconds: 60 }),
     );
-    const credentials = options.providers[0] as unknown as {
-      options: { authorize: (c: Record<string, string>) => Promise<unknown> };
-    };
-    await expect(credentials.options.authorize({ username: "a", password: "b" })).rejects.toThrow(
+    const authorize = authorizeOf(options);
+    await expect(authorize({ username: "a", password: "b" })).rejects.toThrow(
       "too_many_attempts:60",
     );
-    await expect(credentials.options.authorize({ username: "", password: "" })).rejects.toThrow(
-      "invalid_credentials",
-    );
+    await expect(authorize({ username: "", password: "" })).rejects.toThrow("invalid_credentials");
+  });
+
+  it("C1 passes the browser's address to the upstream and stops calling it once the address is over its limit", async () => {
+    const { options, provider } = setup("https://app.example.com", {
+      TRUSTED_PROXY_HOPS: "1",
+      SIGN_IN_LIMIT_PER_ADDRESS: "2",
+    });
+    const { BffError } = await import("../src/errors/bff-error.js");
+    vi.mocked(provider.signIn).mockRejectedValue(new BffError("invalid_credentials", "no"));
+    const authorize = authorizeOf(options);
+    const from = (chain: string) => ({ headers: { "x-forwarded-for": chain } });
+
+    for (const forged of ["10.0.0.1", "10.0.0.2"]) {
+      await expect(
+        authorize({ username: `u-${forged}`, password: "x" }, from(`${forged}, 203.0.113.5`)),
+      ).rejects.toThrow("invalid_credentials");
+    }
+    expect(vi.mocked(provider.signIn).mock.calls.map(([c]) => c.clientAddress)).toEqual([
+      "203.0.113.5",
+      "203.0.113.5",
+    ]);
+    await expect(
+      authorize({ username: "u-3", password: "x" }, from("10.0.0.3, 203.0.113.5")),
+    ).rejects.toThrow(/^too_many_attempts:\d+$/);
+    expect(provider.signIn).toHaveBeenCalledTimes(2);
+
+    // Another browser is not affected, and its right password signs in.
+    vi.mocked(provider.signIn).mockResolvedValue(tokens);
+    await expect(
+      authorize({ username: "alice", password: "pw" }, from("203.0.113.6")),
+    ).resolves.toBeTruthy();
   });
 
   it("A7 ignores client input on update: tokens, login time and roles cannot be changed", async () => {

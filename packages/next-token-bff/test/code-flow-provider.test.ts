@@ -11,6 +11,7 @@ import {
   createCodeFlowProvider,
 } from "../src/server/code-flow-provider.js";
 import { signedInUser } from "../src/server/signed-in-user.js";
+import { createSignInLimiter } from "../src/server/sign-in-limiter.js";
 import { memoryEndedSessionStore } from "../src/session/ended-sessions.js";
 import { fakeJwt, startFakeUpstream } from "./helpers/fake-upstream.js";
 
@@ -103,6 +104,7 @@ describe("configuration of the sign-in methods", () => {
         provider: fakeProvider(),
         endedSessions: memoryEndedSessionStore(),
         endSession: () => Promise.resolve(),
+        signInLimiter: createSignInLimiter({ limits: config.signInLimits }),
         log: () => undefined,
       });
       return options.providers.map((provider) => provider.id);

@@ -33,6 +33,7 @@ describe("generic OAuth 2.0 password-grant provider", () => {
     const request = upstream.requests[0];
     const expected = Buffer.from("my%20client:s%3Aecret").toString("base64");
     expect(request?.headers.authorization).toBe(`Basic ${expected}`);
+    expect(request?.headers["x-forwarded-for"]).toBeUndefined();
     expect(request?.form.has("client_secret")).toBe(false);
     expect(tokens.refreshTokenExpiresAt).toBeNull();
     expect(await provider.fetchUser(tokens)).toEqual({
@@ -42,6 +43,22 @@ describe("generic OAuth 2.0 password-grant provider", () => {
       email: null,
       roles: ["read", "write"],
     });
+  });
+
+  it("C1 sends the browser's address as X-Forwarded-For with the password grant", async () => {
+    const upstream = await startFakeUpstream({
+      "POST /token": () => ({
+        json: { access_token: fakeJwt({ sub: "1" }), refresh_token: "r", expires_in: 60 },
+      }),
+    });
+    stop = upstream.close;
+    const provider = createOAuth2PasswordProvider({
+      tokenUrl: `${upstream.url}/token`,
+      clientId: "c",
+      clientSecret: "s",
+    });
+    await provider.signIn({ username: "kim", password: "pw", clientAddress: "203.0.113.9" });
+    expect(upstream.requests[0]?.headers["x-forwarded-for"]).toBe("203.0.113.9");
   });
 
   it("revokes one token (RFC 7009) and, when configured, all of them", async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BffError } from "../errors/bff-error.js";
+import type { SignInLimits } from "../server/sign-in-limiter.js";
 import { knownPublicSecrets } from "./demo-values.js";
 
 const flag = z
@@ -45,6 +46,15 @@ const envSchema = z.object({
   UPSTREAM_REVOKE_ALL_URL: optionalUrl,
   UPSTREAM_REFRESH_TOKEN_TTL: seconds.default(1_209_600),
   SESSION_IDLE_TIMEOUT: seconds.default(30 * 60),
+  SIGN_IN_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(50),
+  SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  SIGN_IN_LIMIT_WINDOW: seconds.default(15 * 60),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ message: "must be the number of reverse proxies in front of this app, e.g. 1" })
+    .int()
+    .min(0)
+    .max(10)
+    .default(0),
   SESSION_MAX_AGE: seconds.default(12 * 60 * 60),
   NEXTAUTH_URL: z.url({ message: "must be this app's public URL, e.g. https://app.example.com" }),
   NEXTAUTH_SECRET: z
@@ -116,6 +126,14 @@ export interface BffConfig {
    * proxy in front of us. Default: `true` when `NEXTAUTH_URL` starts with `https://`.
    */
   secureCookies: boolean;
+  /** Failed sign-ins allowed per browser address and per account (catalogue C1). */
+  signInLimits: SignInLimits;
+  /**
+   * `TRUSTED_PROXY_HOPS`: how many reverse proxies in front of this app append the client's
+   * address to `X-Forwarded-For`; the browser's address is read that many entries from the
+   * right. Default: `0` (the app faces browsers, which can then choose their own address).
+   */
+  trustedProxyHops: number;
   /** How long a session may last. */
   session: {
     /** `SESSION_IDLE_TIMEOUT`: seconds without activity before the session ends. Default: `1800` (30 min). */
@@ -186,6 +204,12 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
     nextAuthUrl: data.NEXTAUTH_URL,
     secret: data.NEXTAUTH_SECRET,
     secureCookies: data.NEXTAUTH_URL.startsWith("https://"),
+    signInLimits: {
+      perAddress: data.SIGN_IN_LIMIT_PER_ADDRESS,
+      perAccount: data.SIGN_IN_LIMIT_PER_ACCOUNT,
+      windowSeconds: data.SIGN_IN_LIMIT_WINDOW,
+    },
+    trustedProxyHops: data.TRUSTED_PROXY_HOPS,
     session: {
       idleTimeoutSeconds: data.SESSION_IDLE_TIMEOUT,
       absoluteLifetimeSeconds: Math.min(data.SESSION_MAX_AGE, data.UPSTREAM_REFRESH_TOKEN_TTL),

@@ -56,24 +56,25 @@ export function createOAuth2PasswordProvider(config: OAuth2PasswordConfig): Upst
     };
   }
 
-  async function tokenRequest(fields: Record<string, string | undefined>) {
+  async function tokenRequest(
+    fields: Record<string, string | undefined>,
+    headers: Record<string, string> = {},
+  ) {
     const auth = clientAuth();
     return callUpstream(config.tokenUrl, {
       form: { ...fields, ...auth.form },
-      headers: auth.headers,
+      headers: { ...headers, ...auth.headers },
     });
   }
 
   return {
     id: config.id ?? "oauth2",
 
-    async signIn({ username, password }) {
-      const response = await tokenRequest({
-        grant_type: "password",
-        username,
-        password,
-        scope: config.scope || undefined,
-      });
+    async signIn({ username, password, clientAddress }) {
+      const response = await tokenRequest(
+        { grant_type: "password", username, password, scope: config.scope || undefined },
+        clientAddress ? { "x-forwarded-for": clientAddress } : {},
+      );
       if (response.status !== 200) throw signInFailure(response);
       return readTokenResponse(response.body, lifetimes);
     },

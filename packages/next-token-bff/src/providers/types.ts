@@ -30,6 +30,11 @@ export interface Credentials {
   username: string;
   /** The password as typed; never stored or logged. */
   password: string;
+  /**
+   * The browser's address, sent as `X-Forwarded-For` so an upstream that trusts the BFF
+   * (reference API: `TRUSTED_PROXIES`) counts failures per browser, not per BFF. Default: not sent.
+   */
+  clientAddress?: string;
 }
 
 /**

@@ -12,6 +12,7 @@ import { safeCallbackPath } from "../shared/callback-url.js";
 import { authorizeWithUpstream } from "./authorize.js";
 import { createCodeFlowProvider } from "./code-flow-provider.js";
 import { SessionEndedError } from "./session-ended-error.js";
+import type { SignInLimiter } from "./sign-in-limiter.js";
 import { isSignedInUser } from "./signed-in-user.js";
 
 /** What {@link createAuthOptions} needs. */
@@ -24,6 +25,8 @@ export interface AuthOptionsDeps {
   endedSessions: EndedSessionStore;
   /** Ends a session for good: ended list + upstream revocation. Required. */
   endSession: (claims: SessionClaims) => Promise<void>;
+  /** Failed sign-ins per browser address and per account (catalogue C1). Required. */
+  signInLimiter: SignInLimiter;
   /** Where unexpected sign-in failures are reported. Required. */
   log: (message: string, error: unknown) => void;
   /** next-auth's sign-in and error page. Default: `"/login"`. */
@@ -76,7 +79,17 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
                 username: { label: "Username", type: "text" },
                 password: { label: "Password", type: "password" },
               },
-              authorize: (credentials) => authorizeWithUpstream(provider, credentials, deps.log),
+              authorize: (credentials, request) =>
+                authorizeWithUpstream(
+                  {
+                    provider,
+                    limiter: deps.signInLimiter,
+                    trustedProxyHops: config.trustedProxyHops,
+                    log: deps.log,
+                  },
+                  credentials,
+                  request?.headers,
+                ),
             }),
           ]
         : []),

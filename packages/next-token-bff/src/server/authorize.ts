@@ -1,33 +1,64 @@
 import { BffError } from "../errors/bff-error.js";
 import { formatSignInErrorParam } from "../errors/sign-in-error-param.js";
 import type { UpstreamProvider } from "../providers/types.js";
+import { clientAddress } from "./client-address.js";
 import { type SignedInUser, signedInUser } from "./signed-in-user.js";
+import type { SignInLimiter } from "./sign-in-limiter.js";
+
+/** What {@link authorizeWithUpstream} needs besides the form. */
+export interface AuthorizeDeps {
+  /** The upstream that checks the password. */
+  provider: UpstreamProvider;
+  /** Failed sign-ins per browser address and per account. */
+  limiter: SignInLimiter;
+  /** Reverse proxies in front of the app (`TRUSTED_PROXY_HOPS`). */
+  trustedProxyHops: number;
+  /** Where unexpected failures are reported. */
+  log: (message: string, error: unknown) => void;
+}
 
 /**
- * The Credentials provider's `authorize`: password grant, then the user's display fields. Every
- * failure becomes an Error whose message is the stable code (next-auth forwards only the
- * message to the sign-in page); details go to the server log.
+ * The Credentials provider's `authorize`: limits, password grant, then the user's display
+ * fields. Every failure becomes an Error whose message is the stable code (next-auth forwards
+ * only the message to the sign-in page); details go to the server log.
  */
 export async function authorizeWithUpstream(
-  provider: UpstreamProvider,
+  deps: AuthorizeDeps,
   credentials: Record<string, string> | undefined,
-  log: (message: string, error: unknown) => void,
+  headers: Record<string, string | undefined> | undefined,
 ): Promise<SignedInUser> {
   const username = credentials?.username?.trim() ?? "";
   const password = credentials?.password ?? "";
   if (username.length === 0 || password.length === 0) {
     throw new Error(formatSignInErrorParam("invalid_credentials"));
   }
+  const attempt = {
+    username,
+    address: clientAddress(headers?.["x-forwarded-for"], deps.trustedProxyHops),
+  };
+  const wait = await deps.limiter.reserve(attempt);
+  if (wait !== undefined) throw new Error(formatSignInErrorParam("too_many_attempts", wait));
+
+  const { provider } = deps;
   try {
-    const upstreamTokens = await provider.signIn({ username, password });
+    const upstreamTokens = await provider.signIn({
+      username,
+      password,
+      clientAddress: attempt.address === "unknown" ? undefined : attempt.address,
+    });
     const upstreamUser = await provider.fetchUser(upstreamTokens);
+    await deps.limiter.release(attempt, "signed_in");
     return signedInUser(upstreamUser, upstreamTokens);
   } catch (error) {
     const failure =
       error instanceof BffError
         ? error
         : new BffError("upstream_unavailable", "Sign-in failed unexpectedly", { cause: error });
-    if (failure.code !== "invalid_credentials") log(`sign-in via ${provider.id} failed`, failure);
+    // Only a wrong password counts against the limits.
+    if (failure.code !== "invalid_credentials") {
+      await deps.limiter.release(attempt, "not_counted");
+      deps.log(`sign-in via ${provider.id} failed`, failure);
+    }
     throw new Error(formatSignInErrorParam(failure.code, failure.retryAfterSeconds));
   }
 }

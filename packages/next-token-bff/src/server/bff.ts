@@ -8,7 +8,9 @@ import type { LifetimePolicy } from "../session/lifetime-policy.js";
 import { nowInSeconds } from "../session/lifetime-policy.js";
 import { sessionCookieName } from "../session/session-cookie.js";
 import { type SessionReader, createSessionReader } from "../session/session-reader.js";
+import { type SessionDecoder, createSessionDecoder } from "../upstream/session-decoder.js";
 import { createAuthOptions } from "./auth-options.js";
+import { type SignInLimiter, createSignInLimiter } from "./sign-in-limiter.js";
 
 /** Options of {@link createBff}. */
 export interface CreateBffOptions {
@@ -18,6 +20,12 @@ export interface CreateBffOptions {
   provider?: UpstreamProvider;
   /** Default: in memory, on `globalThis` (one web instance). */
   endedSessions?: EndedSessionStore;
+  /**
+   * Failed sign-ins per browser address and per account. Default: counted in this process
+   * with `config.signInLimits`; pass `createSignInLimiter({ limits, redis })` to share the
+   * counts between instances.
+   */
+  signInLimiter?: SignInLimiter;
   /** Where best-effort failures (revocation, ended-list writes) are reported. Default: `console.error`. */
   log?: (message: string, error: unknown) => void;
 }
@@ -42,6 +50,11 @@ export interface Bff {
   authOptions: AuthOptions;
   /** Reads and checks the session of a request's cookies. */
   readSession: SessionReader;
+  /**
+   * Decrypts a session cookie value (no rules applied: `readSession` applies them). Its key is
+   * derived once, here: the session reader, the upstream route and the refresher all use it.
+   */
+  decodeSession: SessionDecoder;
   /** Ends this session here and revokes its upstream refresh token (best effort upstream). */
   endSession(claims: SessionClaims): Promise<void>;
   /**
@@ -87,9 +100,21 @@ export function createBff(options: CreateBffOptions): Bff {
     return { upstreamRevokedAll: false };
   }
 
-  const authOptions = createAuthOptions({ config, provider, endedSessions, endSession, log });
+  const signInLimiter =
+    options.signInLimiter ?? createSignInLimiter({ limits: config.signInLimits });
+  const authOptions = createAuthOptions({
+    config,
+    provider,
+    endedSessions,
+    endSession,
+    signInLimiter,
+    log,
+  });
+  // The key is derived (HKDF) once per BFF, not once per reader, route and refresher (issue 7).
+  const decodeSession = createSessionDecoder(config.secret);
   const readSession = createSessionReader({
     secret: config.secret,
+    decode: decodeSession,
     cookieName,
     policy,
     endedSessions,
@@ -103,6 +128,7 @@ export function createBff(options: CreateBffOptions): Bff {
     cookieName,
     authOptions,
     readSession,
+    decodeSession,
     endSession,
     signOutEverywhere,
   };

@@ -11,6 +11,14 @@ export {
 export type { CodeFlowProfile, CodeFlowProviderOptions } from "./code-flow-provider.js";
 export { getServerSessionState, requireSession, readRequestSession } from "./next-session.js";
 export type { ActiveSession } from "./next-session.js";
+export { createSignInLimiter } from "./sign-in-limiter.js";
+export type {
+  SignInAttempt,
+  SignInLimiter,
+  SignInLimiterOptions,
+  SignInLimits,
+} from "./sign-in-limiter.js";
+export { clientAddress } from "./client-address.js";
 export { createSignOutEverywhereHandler } from "./sign-out-everywhere-route.js";
 export { SessionEndedError } from "./session-ended-error.js";
 export { loadBffConfig } from "../config/bff-config.js";
