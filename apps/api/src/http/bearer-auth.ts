@@ -4,6 +4,7 @@ import type { BearerVerifier } from "../auth/bearer-verifier.js";
 import { BearerTokenError } from "../auth/bearer-verifier.js";
 import { errorDocument, errorObject, JSONAPI_MEDIA_TYPE } from "../jsonapi/document.js";
 import { requestUrl } from "./request-url.js";
+import { hasRepeatedAuthorization, REPEATED_AUTHORIZATION_HINT } from "./repeated-authorization.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -19,6 +20,21 @@ export function registerBearerAuth(app: FastifyInstance, verifier: BearerVerifie
   // Fastify 5 forbids shared object values on decorators; every request sets its own caller below.
   app.decorateRequest<Caller | null>("caller", null);
   app.addHook("onRequest", async (request, reply) => {
+    if (hasRepeatedAuthorization(request)) {
+      request.log.info("more than one Authorization header refused");
+      return reply
+        .code(400)
+        .header(
+          "www-authenticate",
+          `Bearer realm="OAuth", error="invalid_request", error_description="${REPEATED_AUTHORIZATION_HINT}"`,
+        )
+        .type(JSONAPI_MEDIA_TYPE)
+        .send(
+          errorDocument([
+            errorObject(400, REPEATED_AUTHORIZATION_HINT, { via: requestUrl(request) }),
+          ]),
+        );
+    }
     try {
       request.caller = await verifier.verify(request.headers.authorization);
     } catch (error) {

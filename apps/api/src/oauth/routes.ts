@@ -1,4 +1,8 @@
 import type { FastifyError, FastifyInstance } from "fastify";
+import {
+  hasRepeatedAuthorization,
+  REPEATED_AUTHORIZATION_HINT,
+} from "../http/repeated-authorization.js";
 import type { Services } from "../services.js";
 import { authorizeRoutes } from "./authorize/routes.js";
 import { registerDiscoveryRoute } from "./discovery-route.js";
@@ -36,6 +40,15 @@ export async function oauthRoutes(
     }
     request.log.error({ err: error }, "OAuth request failed");
     return sendOAuthError(reply, oauthErrors.serverError());
+  });
+
+  // Two Authorization headers (Node keeps the first) are two credentials: refused before any
+  // route reads one. Runs before the child plugins' hooks (userinfo's bearer check, the pages).
+  app.addHook("onRequest", async (request) => {
+    if (hasRepeatedAuthorization(request)) {
+      request.log.info("more than one Authorization header refused");
+      throw oauthErrors.invalidRequest("Authorization", REPEATED_AUTHORIZATION_HINT);
+    }
   });
 
   registerFormBodyParser(app);

@@ -2,8 +2,9 @@ import { statSync } from "node:fs";
 import { createPublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/auth/passwords.js";
-import { startTestApi, type TestApi } from "../helpers/test-api.js";
-import { login, tokenRequest, webClient } from "../oauth/oauth-client.js";
+import { rawRequest, type RawResponse } from "../helpers/raw-http.js";
+import { startTestApi, type TestApi, WEB_CLIENT } from "../helpers/test-api.js";
+import { basic, FORM, login, tokenRequest, webClient } from "../oauth/oauth-client.js";
 
 /**
  * Catalogue cases of the token endpoint and the content API that the oauth/ and jsonapi/ suites
@@ -168,5 +169,121 @@ describe("D3 how the bearer token is sent", () => {
     expect((await articles({ headers: { authorization: `bearer ${accessToken}` } })).status).toBe(
       200,
     );
+  });
+
+  // Node's parser keeps only the first `authorization` line, so these go over a raw socket.
+  function withAuthorizations(values: string[]): Array<[string, string]> {
+    return values.map((value, i) => [i % 2 === 0 ? "Authorization" : "authorization", value]);
+  }
+  function expectJsonApiInvalidRequest(response: RawResponse, label: string) {
+    expect(response.status, `${label}: ${response.body}`).toBe(400);
+    expect(response.headers["content-type"], label).toBe("application/vnd.api+json");
+    expect(response.headers["www-authenticate"], label).toMatch(
+      /^Bearer realm="OAuth", error="invalid_request"/,
+    );
+    const body = JSON.parse(response.body) as {
+      data?: unknown;
+      errors?: Array<{ status: string }>;
+    };
+    expect(body.data, label).toBeUndefined();
+    expect(body.errors?.[0]?.status, label).toBe("400");
+  }
+  function expectOAuthInvalidRequest(response: RawResponse, label: string) {
+    expect(response.status, `${label}: ${response.body}`).toBe(400);
+    expect(response.headers["content-type"], label).toBe("application/json; charset=UTF-8");
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+    expect(body.error, label).toBe("invalid_request");
+    expect(body.access_token, label).toBeUndefined();
+  }
+
+  it("D3 two Authorization headers on /jsonapi: 400 invalid_request (JSON:API document), whichever comes first", async () => {
+    const { accessToken } = await login(api, "bob", "bob-password", "reader");
+    const bearer = `Bearer ${accessToken}`;
+    const get = (values: string[]) =>
+      rawRequest(api.url, {
+        method: "GET",
+        path: "/jsonapi/user/user",
+        headers: [["Accept", "application/vnd.api+json"], ...withAuthorizations(values)],
+      });
+    // The raw client itself: one header is served.
+    expect((await get([bearer])).status).toBe(200);
+    const cases: Record<string, string[]> = {
+      "valid, then garbage": [bearer, "Bearer not-a-token"],
+      "garbage, then valid": ["Bearer not-a-token", bearer],
+      "the same token twice": [bearer, bearer],
+      "bearer, then basic": [bearer, basic(WEB_CLIENT.id, WEB_CLIENT.secret)],
+      "valid, then empty": [bearer, ""],
+    };
+    for (const [label, values] of Object.entries(cases)) {
+      expectJsonApiInvalidRequest(await get(values), label);
+    }
+    const write = await rawRequest(api.url, {
+      method: "POST",
+      path: "/jsonapi/node/article",
+      headers: [
+        ["Content-Type", "application/vnd.api+json"],
+        ...withAuthorizations([bearer, bearer]),
+      ],
+      body: JSON.stringify({ data: { type: "node--article", attributes: { title: "D3" } } }),
+    });
+    expectJsonApiInvalidRequest(write, "POST");
+  });
+
+  it("D3 two Authorization headers on /oauth/token, /oauth/revoke and /oauth/userinfo: 400 invalid_request (OAuth JSON)", async () => {
+    const good = basic(WEB_CLIENT.id, WEB_CLIENT.secret);
+    const wrong = basic(WEB_CLIENT.id, "not-the-secret");
+    const grant = new URLSearchParams({
+      grant_type: "password",
+      username: "bob",
+      password: "bob-password",
+      scope: "reader",
+    }).toString();
+    const token = (values: string[]) =>
+      rawRequest(api.url, {
+        method: "POST",
+        path: "/oauth/token",
+        headers: [["Content-Type", FORM], ...withAuthorizations(values)],
+        body: grant,
+      });
+    expect((await token([good])).status).toBe(200);
+    for (const [label, values] of Object.entries({
+      "token: good, then wrong": [good, wrong],
+      "token: wrong, then good": [wrong, good],
+      "token: good twice": [good, good],
+    })) {
+      expectOAuthInvalidRequest(await token(values), label);
+    }
+
+    const { accessToken, refreshToken } = await login(api, "bob", "bob-password", "reader");
+    const revoke = await rawRequest(api.url, {
+      method: "POST",
+      path: "/oauth/revoke",
+      headers: [["Content-Type", FORM], ...withAuthorizations([good, good])],
+      body: new URLSearchParams({ token: refreshToken }).toString(),
+    });
+    expectOAuthInvalidRequest(revoke, "revoke");
+    // Nothing was revoked: the refresh token still works.
+    const refreshed = await tokenRequest(api, {
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+      ...webClient,
+    });
+    expect(refreshed.status, refreshed.text).toBe(200);
+
+    const userinfo = await rawRequest(api.url, {
+      method: "GET",
+      path: "/oauth/userinfo",
+      headers: withAuthorizations([`Bearer ${accessToken}`, `Bearer ${accessToken}`]),
+    });
+    expectOAuthInvalidRequest(userinfo, "userinfo");
+
+    // The authorization endpoint answers people: the same refusal as its HTML error page.
+    const page = await rawRequest(api.url, {
+      method: "GET",
+      path: "/oauth/authorize",
+      headers: withAuthorizations([good, good]),
+    });
+    expect(page.status, page.body).toBe(400);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
   });
 });
