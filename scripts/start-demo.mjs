@@ -82,6 +82,8 @@ run("API", process.execPath, [apiEntry()], {
     ...process.env,
     API_PORT: apiPort,
     DEMO_DATA: process.env.DEMO_DATA ?? "1",
+    // The web app forwards each sign-in's browser address; count failures per browser (C1).
+    TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? "loopback",
     API_WEB_REDIRECT_URIS: redirectUris,
   },
 });

@@ -71,6 +71,8 @@ export default async function setup(project: TestProject) {
       API_PORT: String(apiPort),
       DATABASE_PATH: apiDatabasePath,
       DEMO_DATA: "1",
+      // The web app sends each sign-in's browser address (C1); the API trusts it from loopback.
+      TRUSTED_PROXIES: "loopback",
       // A low limit lets the lock-out test finish in a few attempts (unknown names count too).
       LOGIN_FAILURES_PER_USER: "3",
       LOG_LEVEL: "warn",
