@@ -7,7 +7,6 @@ import { parseCookieHeader } from "../session/cookie-header.js";
 import { nowInSeconds } from "../session/lifetime-policy.js";
 import { splitSessionCookie } from "../session/session-cookie.js";
 import { readProxySession, sessionCookieNames } from "../upstream/proxy-session.js";
-import { createSessionDecoder } from "../upstream/session-decoder.js";
 import type { RefreshCoordinator, RefreshOutcome, RefreshRole } from "./coordinator.js";
 import { refreshKeyOf } from "./sealed-outcome.js";
 
@@ -124,15 +123,6 @@ function rewriteCookieHeader(
 export function createSessionRefresher(options: SessionRefresherOptions): SessionRefresher {
   const skewMs = Math.max(0, (options.skewSeconds ?? 30) * 1000);
   const { coordinator } = options;
-  let decoder: { secret: string; decode: ReturnType<typeof createSessionDecoder> } | undefined;
-
-  function decodeFor(bff: Bff) {
-    if (decoder?.secret !== bff.config.secret) {
-      decoder = { secret: bff.config.secret, decode: createSessionDecoder(bff.config.secret) };
-    }
-    return decoder.decode;
-  }
-
   const isDue = (claims: SessionClaims, now = Date.now()) =>
     claims.accessTokenExpiresAt - skewMs <= now;
 
@@ -209,7 +199,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
         cookieName: bff.cookieName,
         policy: bff.policy,
         endedSessions: bff.endedSessions,
-        decode: decodeFor(bff),
+        decode: bff.decodeSession,
         cache: null,
       });
       if (session.status !== "active") return { status: "no_session" };

@@ -4,7 +4,7 @@ import { checkSessionCookies } from "./check-session-cookies.js";
 import type { LifetimePolicy } from "./lifetime-policy.js";
 import { type PublicSession, toPublicSession } from "./public-session.js";
 import type { CookieEntry } from "./session-cookie.js";
-import { createSessionDecoder } from "../upstream/session-decoder.js";
+import { type SessionDecoder, createSessionDecoder } from "../upstream/session-decoder.js";
 
 /** The outcome of reading a request's session cookie with every rule applied. */
 export type SessionReadResult =
@@ -12,7 +12,10 @@ export type SessionReadResult =
   | { status: "none" | "invalid" | "expired" | "ended" };
 
 export interface SessionReaderOptions {
+  /** NEXTAUTH_SECRET. Required. */
   secret: string;
+  /** The decoder to share (`Bff.decodeSession`). Default: a new one for `secret`. */
+  decode?: SessionDecoder;
   cookieName: string;
   policy: LifetimePolicy;
   endedSessions: EndedSessionStore;
@@ -30,7 +33,7 @@ export function createSessionReader(options: SessionReaderOptions) {
     policy: options.policy,
     endedSessions: options.endedSessions,
     // next-auth's own `decode` derives the key (HKDF) on every call; this one derives it once.
-    decode: createSessionDecoder(options.secret),
+    decode: options.decode ?? createSessionDecoder(options.secret),
     cache: null,
     now: options.now,
   };

@@ -11,7 +11,7 @@ import { requestHeaderAllowList, upstreamRequestHeaders } from "./request-header
 import { defaultResponseContentTypes, responseHeaderAllowList } from "./response-headers.js";
 import { type SessionCache, createSessionCache } from "./session-cache.js";
 import { clearSessionCookies } from "./session-cookies.js";
-import { type SessionDecoder, createSessionDecoder } from "./session-decoder.js";
+import type { SessionDecoder } from "./session-decoder.js";
 import { type UpstreamPathPolicy, createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 
@@ -155,7 +155,8 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
         options.requestContentTypes ?? ["application/json", "application/vnd.api+json"],
       ),
       answerPolicy,
-      decode: createSessionDecoder(bff.config.secret),
+      // The BFF's decoder: its key is derived once per process, not once per user of it.
+      decode: bff.decodeSession,
       cache: cacheOptions === false ? null : createSessionCache(cacheOptions),
       dispatcher: options.dispatcher ?? upstreamPool(upstream.origin, options.pool),
     };
