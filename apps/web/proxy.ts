@@ -21,11 +21,12 @@ export async function proxy(request: NextRequest) {
   // Reads of /api/upstream: answered here by the upstream route's own handler (issue 7).
   if (upstreamReadInProxy(request)) return upstreamRoute().handle(request);
   if (request.nextUrl.pathname.startsWith("/api/upstream/")) return NextResponse.next();
-  // First the token refresh (due access tokens; the render gets the new cookie too), then auth.
+  // First the token refresh (due access tokens; the render gets the new cookie too), then auth,
+  // handed the session the refresh read: the cookie is decrypted and checked once (issue 7).
   refreshingProxy ??= createSessionRefreshProxy({
     getBff,
     refresher: getRefresher(),
-    next: authProxy,
+    next: authProxy.withSession,
   });
   const chain = refreshingProxy;
   return withContentSecurityPolicy(request, (withNonce) => chain(withNonce));

@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 import type { Bff } from "../server/bff.js";
+import type { SessionReadResult } from "../session/session-reader.js";
 import { loginPathFor } from "../shared/callback-url.js";
 import { recordActivity } from "./record-activity.js";
 
@@ -26,19 +27,35 @@ function isPrefetch(request: NextRequest): boolean {
 }
 
 /**
+ * What {@link createAuthProxy} returns: a `proxy.ts` function that reads the session itself,
+ * and `withSession` for a session an earlier step has already read and checked.
+ */
+export interface AuthProxy {
+  /** Reads and checks the request's session cookie, then redirects or records activity. */
+  (request: NextRequest): Promise<NextResponse>;
+  /**
+   * The same with the session already read (`Bff.readSession`'s result, e.g. handed over by
+   * `createSessionRefreshProxy`), so the cookie is not decrypted and checked a second time.
+   */
+  withSession(request: NextRequest, session: SessionReadResult): Promise<NextResponse>;
+}
+
+/**
  * A `proxy.ts` function: sends signed-out requests for protected pages to the sign-in page
  * (with a safe `callbackUrl`) and records activity for the idle timeout. It is a convenience,
- * not the guard: every protected page and route handler checks the session itself.
+ * not the guard: every protected page and route handler checks the session itself. Behind
+ * `createSessionRefreshProxy`, pass `withSession` as its `next`: the session is read once.
  */
-export function createAuthProxy(options: AuthProxyOptions) {
+export function createAuthProxy(options: AuthProxyOptions): AuthProxy {
   const loginPath = options.loginPath ?? "/login";
 
-  return async function proxy(request: NextRequest): Promise<NextResponse> {
+  async function withSession(
+    request: NextRequest,
+    state: SessionReadResult,
+  ): Promise<NextResponse> {
     const bff = options.getBff();
     const { pathname, search } = request.nextUrl;
     const cookies = request.cookies.getAll();
-    const hasSessionCookie = cookies.some((cookie) => cookie.name.startsWith(bff.cookieName));
-    const state = hasSessionCookie ? await bff.readSession(cookies) : { status: "none" as const };
 
     if (state.status !== "active") {
       if (!isProtected(pathname, options.protectedPaths)) return NextResponse.next();
@@ -78,5 +95,18 @@ export function createAuthProxy(options: AuthProxyOptions) {
     for (const part of write.set) response.cookies.set(part.name, part.value, attributes);
     for (const name of write.remove) response.cookies.set(name, "", { ...attributes, maxAge: 0 });
     return response;
-  };
+  }
+
+  // Not `(request, session?)`: Next calls a `proxy` with a second argument (its fetch event).
+  async function proxy(request: NextRequest): Promise<NextResponse> {
+    const bff = options.getBff();
+    const cookies = request.cookies.getAll();
+    const hasSessionCookie = cookies.some((cookie) => cookie.name.startsWith(bff.cookieName));
+    return withSession(
+      request,
+      hasSessionCookie ? await bff.readSession(cookies) : { status: "none" },
+    );
+  }
+
+  return Object.assign(proxy, { withSession });
 }

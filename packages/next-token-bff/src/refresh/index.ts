@@ -39,7 +39,11 @@ export type {
 } from "./session-refresh.js";
 export { createUpstreamRefreshHook } from "./upstream-hook.js";
 export { createSessionRefreshProxy } from "./refresh-proxy.js";
-export type { ProxyFunction, SessionRefreshProxyOptions } from "./refresh-proxy.js";
+export type {
+  ProxyFunction,
+  SessionProxyFunction,
+  SessionRefreshProxyOptions,
+} from "./refresh-proxy.js";
 export { createSessionRefreshRoute } from "./refresh-route.js";
 export type { SessionRefreshRouteOptions } from "./refresh-route.js";
 export { readRenderSession, requireFreshSession, refreshPathFor } from "./render.js";

@@ -25,7 +25,11 @@ export interface SessionCookieUpdate {
 /** What {@link SessionRefresher.refreshIfDue} found and did. */
 export type SessionRefreshResult =
   /** No session cookie, an undecodable one, or one that had already ended: nothing to refresh. */
-  | { status: "no_session" }
+  | {
+      status: "no_session";
+      /** What the read found (`SessionReadResult`'s status), for steps handed the session. */
+      found: "none" | "invalid" | "expired" | "ended";
+    }
   /** The access token is not due yet. */
   | { status: "not_due"; claims: SessionClaims }
   | { status: "refreshed"; role: RefreshRole; claims: SessionClaims; cookies: SessionCookieUpdate }
@@ -202,7 +206,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
         decode: bff.decodeSession,
         cache: null,
       });
-      if (session.status !== "active") return { status: "no_session" };
+      if (session.status !== "active") return { status: "no_session", found: session.status };
       const now = check.now ?? Date.now();
       if (check.force !== true && !isDue(session.claims, now)) {
         return { status: "not_due", claims: session.claims };

@@ -41,9 +41,16 @@ export function createSessionReader(options: SessionReaderOptions) {
   return async function readSession(cookies: Iterable<CookieEntry>): Promise<SessionReadResult> {
     const result = await checkSessionCookies(cookies, deps);
     if (result.status !== "active") return { status: result.status };
-    const { claims } = result;
-    return { status: "active", claims, session: toPublicSession(claims, options.policy) };
+    return activeSession(result.claims, options.policy);
   };
+}
+
+/** The read result for claims already checked (or just refreshed): active, with the public session. */
+export function activeSession(
+  claims: SessionClaims,
+  policy: LifetimePolicy,
+): Extract<SessionReadResult, { status: "active" }> {
+  return { status: "active", claims, session: toPublicSession(claims, policy) };
 }
 
 /** Reads and checks a request's session (`Bff.readSession`). */
