@@ -8,6 +8,7 @@ import { nowInSeconds } from "../session/lifetime-policy.js";
 import { splitSessionCookie } from "../session/session-cookie.js";
 import { readProxySession, sessionCookieNames } from "../upstream/proxy-session.js";
 import type { RefreshCoordinator, RefreshOutcome, RefreshRole } from "./coordinator.js";
+import { type EncodedSessionMemo, createEncodedSessionMemo } from "./encoded-session-memo.js";
 import { refreshKeyOf } from "./sealed-outcome.js";
 
 /** The session cookie written after a refresh: next-auth's chunks, and stale names to delete. */
@@ -127,6 +128,14 @@ function rewriteCookieHeader(
 export function createSessionRefresher(options: SessionRefresherOptions): SessionRefresher {
   const skewMs = Math.max(0, (options.skewSeconds ?? 30) * 1000);
   const { coordinator } = options;
+  // Per BFF: its secret and cookie lifetime are part of every value.
+  let encoded: { bff: Bff; memo: EncodedSessionMemo } | undefined;
+
+  function encodedFor(bff: Bff): EncodedSessionMemo {
+    if (encoded?.bff !== bff) encoded = { bff, memo: createEncodedSessionMemo() };
+    return encoded.memo;
+  }
+
   const isDue = (claims: SessionClaims, now = Date.now()) =>
     claims.accessTokenExpiresAt - skewMs <= now;
 
@@ -154,7 +163,8 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
       parseCookieHeader(request.cookieHeader).map((cookie) => cookie.name),
       bff.cookieName,
     );
-    const { outcome, role } = await coordinator.run(refreshKeyOf(claims.refreshToken), () =>
+    const refreshKey = refreshKeyOf(claims.refreshToken);
+    const { outcome, role } = await coordinator.run(refreshKey, () =>
       upstreamRefresh(bff, claims.refreshToken),
     );
     if (!outcome.ok) {
@@ -174,7 +184,10 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
       lastActivityAt: active ? current : claims.lastActivityAt,
     };
     const maxAgeSeconds = bff.policy.absoluteLifetimeSeconds;
-    const value = await encode({ token: next, secret: bff.config.secret, maxAge: maxAgeSeconds });
+    // Requests that share this refresh share its encryption too (refresh storms).
+    const value = await encodedFor(bff).valueFor(refreshKey, next, () =>
+      encode({ token: next, secret: bff.config.secret, maxAge: maxAgeSeconds }),
+    );
     const set = splitSessionCookie(bff.cookieName, value);
     const kept = new Set(set.map((part) => part.name));
     const remove = names.filter((name) => !kept.has(name));

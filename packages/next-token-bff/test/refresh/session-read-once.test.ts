@@ -178,3 +178,44 @@ describe("issue 7: proxy.ts reads and checks the session once per navigation", (
     expect(decodeSession).toHaveBeenCalledTimes(1);
   });
 });
+
+describe("issue 7: a refresh storm encrypts the new session once", () => {
+  it("100 requests with the same expired cookie: one refresh, one encryption, the same cookie for all", async () => {
+    const cookie = await cookieFor(claimsWith({ accessTokenExpiresAt: Date.now() - 1_000 }));
+    const now = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        refresher.refreshIfDue({ cookieHeader: cookie, recordActivity: true, now }),
+      ),
+    );
+    expect(provider.refreshes).toBe(1);
+    expect(results.every((result) => result.status === "refreshed")).toBe(true);
+    const values = new Set(
+      results.map((result) =>
+        result.status === "refreshed" ? result.cookies.set.map((part) => part.value).join("") : "",
+      ),
+    );
+    // JWE encryption is randomised (IV, jti): equal values mean one encryption was shared.
+    expect(values.size).toBe(1);
+  });
+
+  it("requests that end with different claims (a prefetch records no activity) do not share", async () => {
+    const now = Date.now();
+    const claims = claimsWith({
+      accessTokenExpiresAt: now - 1_000,
+      lastActivityAt: Math.floor(now / 1000) - 120,
+    });
+    const cookie = await cookieFor(claims);
+    const [navigated, prefetched] = await Promise.all([
+      refresher.refreshIfDue({ cookieHeader: cookie, recordActivity: true, now }),
+      refresher.refreshIfDue({ cookieHeader: cookie, recordActivity: false, now }),
+    ]);
+    expect(provider.refreshes).toBe(1);
+    if (navigated?.status !== "refreshed" || prefetched?.status !== "refreshed") {
+      throw new Error("both requests should have been refreshed");
+    }
+    expect(navigated.claims.lastActivityAt).toBe(Math.floor(now / 1000));
+    expect(prefetched.claims.lastActivityAt).toBe(claims.lastActivityAt);
+    expect(navigated.cookies.set[0]?.value).not.toBe(prefetched.cookies.set[0]?.value);
+  });
+});
