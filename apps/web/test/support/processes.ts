@@ -16,12 +16,13 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts a server process that stops by itself: `timeout` ends it after `maxSeconds` even if
- * the test run dies without tearing down. Output is kept for failure messages.
+ * the test run dies without tearing down. Output is kept for failure messages: the last
+ * `outputLimit` characters of stdout and stderr together (default 20,000; `Infinity` keeps all).
  */
 export function startProcess(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; maxSeconds?: number },
+  options: { cwd: string; env: NodeJS.ProcessEnv; maxSeconds?: number; outputLimit?: number },
 ): { child: ChildProcess; output: () => string } {
   const child = spawn("timeout", [String(options.maxSeconds ?? 900), command, ...args], {
     cwd: options.cwd,
@@ -29,8 +30,10 @@ export function startProcess(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  const limit = options.outputLimit ?? 20_000;
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-20_000);
+    output += chunk.toString("utf8");
+    if (output.length > limit) output = output.slice(-limit);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);

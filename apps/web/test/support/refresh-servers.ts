@@ -79,6 +79,8 @@ export async function startWeb(options: {
   /** A port chosen beforehand (the code flow's redirect URI must be known to the API first). */
   port?: number;
   env?: Record<string, string>;
+  /** How much output `output()` keeps (see `startProcess`). */
+  outputLimit?: number;
 }): Promise<Server> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -88,6 +90,7 @@ export async function startWeb(options: {
     {
       cwd: webDir,
       maxSeconds: options.maxSeconds ?? 900,
+      outputLimit: options.outputLimit,
       env: {
         ...process.env,
         NODE_ENV: "production",

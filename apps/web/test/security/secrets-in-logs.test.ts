@@ -1,0 +1,184 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoUsers, upstreamClient } from "../support/context";
+import {
+  type ApiServer,
+  CookieJar,
+  type Server,
+  familyReport,
+  newSecret,
+  signInOverHttp,
+  startApi,
+  startWeb,
+  tokensOf,
+  waitUntil,
+} from "../support/refresh-servers";
+
+/**
+ * E2 for the web app's own output: one `next start` (production build, NODE_ENV=production)
+ * whose every line of stdout and stderr is kept, a reference API with 3 s access tokens so a
+ * refresh happens within the test, then a search of that output for every secret the flow used.
+ */
+const secret = newSecret();
+const wrongPassword = `wrong-${randomBytes(12).toString("base64url")}`;
+const articles = "/api/upstream/jsonapi/node/article";
+
+let dataDir: string;
+let api: ApiServer;
+let web: Server;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "web-e2-"));
+  api = await startApi({ databasePath: path.join(dataDir, "api.sqlite"), accessTokenTtl: 3 });
+  web = await startWeb({ apiUrl: api.url, secret, outputLimit: Infinity });
+}, 90_000);
+
+afterAll(async () => {
+  await web?.stop();
+  await api?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The secrets to look for, by what they are (the label is what a failure names). */
+class Secrets {
+  readonly values = new Map<string, string>();
+  add(label: string, value: string): void {
+    if (value.length < 8) throw new Error(`${label} is too short to search for`);
+    this.values.set(value, label);
+    // As a form body or a query string would carry it.
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) this.values.set(encoded, `${label} (URL-encoded)`);
+  }
+  /** A JWT, and each of its three parts (header, claims, signature) on its own. */
+  addJwt(label: string, token: string): void {
+    this.add(label, token);
+    token.split(".").forEach((part, index) => {
+      if (part.length >= 16) this.add(`${label}, part ${index + 1}`, part);
+    });
+  }
+  /** The session cookie as the browser sends it: each chunk and the chunks joined. */
+  addSessionCookie(jar: CookieJar, when: string): void {
+    for (const [name, value] of jar.cookies) {
+      if (name.includes("session-token")) this.add(`session cookie ${name} (${when})`, value);
+    }
+    this.add(`session cookie value (${when})`, jar.session());
+  }
+  foundIn(output: string): string[] {
+    return [...this.values].filter(([value]) => output.includes(value)).map(([, label]) => label);
+  }
+}
+
+function upstream(jar: CookieJar, pathAndQuery: string, init: RequestInit = {}) {
+  return fetch(`${web.url}${pathAndQuery}`, {
+    ...init,
+    headers: { cookie: jar.header(), "x-csrf": "1", origin: web.url, ...init.headers },
+    redirect: "manual",
+  });
+}
+
+describe("E2 secrets never end up in logs", () => {
+  it("E2 the web server's stdout/stderr hold no password, client secret, NEXTAUTH_SECRET, token or session cookie after sign-in, upstream calls, a refresh and sign-out", async () => {
+    const { username, password } = demoUsers.alice;
+    const secrets = new Secrets();
+    secrets.add("the right password", password);
+    secrets.add("the wrong password", wrongPassword);
+    secrets.add("the client secret", upstreamClient.secret);
+    secrets.add("NEXTAUTH_SECRET", secret);
+
+    // A sign-in with the wrong password: no session.
+    const failed = new CookieJar();
+    const csrf = await fetch(`${web.url}/api/auth/csrf`);
+    failed.apply(csrf);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const refused = await fetch(`${web.url}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: failed.header(),
+        origin: web.url,
+      },
+      body: new URLSearchParams({ csrfToken, username, password: wrongPassword, json: "true" }),
+    });
+    await refused.text();
+    failed.apply(refused);
+    expect(failed.session()).toBe("");
+
+    // The right password.
+    const jar = await signInOverHttp(web.url, username, password);
+    secrets.addSessionCookie(jar, "after sign-in");
+    const first = await tokensOf(jar, secret);
+    secrets.addJwt("the first access token", first.accessToken);
+    secrets.add("the first refresh token", first.refreshToken);
+
+    // Upstream calls: reads (answered in proxy.ts), a write (the route handler), a 404 upstream
+    // and a path outside the allow-list.
+    const read = await upstream(jar, `${articles}?page[limit]=1`);
+    expect(read.status).toBe(200);
+    await read.text();
+    const write = await upstream(jar, articles, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.api+json" },
+      body: JSON.stringify({ data: { type: "node--article", attributes: { title: "E2 probe" } } }),
+    });
+    expect(write.status).toBe(201);
+    await write.text();
+    const missing = await upstream(jar, `${articles}/00000000-0000-4000-8000-000000000000`);
+    expect(missing.status).toBe(404);
+    await missing.text();
+    const outside = await upstream(jar, "/api/upstream/oauth/token");
+    expect(outside.status).toBeGreaterThanOrEqual(400);
+    expect(outside.status).toBeLessThan(500);
+    await outside.text();
+    const me = await fetch(`${web.url}/api/me`, { headers: { cookie: jar.header() } });
+    expect(me.status).toBe(200);
+    await me.text();
+
+    // A refresh: the access token has expired, the next call rotates both tokens.
+    await waitUntil(first.accessTokenExpiresAt);
+    const afterExpiry = await upstream(jar, `${articles}?page[limit]=1`);
+    expect(afterExpiry.status).toBe(200);
+    await afterExpiry.text();
+    jar.apply(afterExpiry);
+    const second = await tokensOf(jar, secret);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(familyReport(api.databasePath, first.refreshToken).refreshes).toBe(1);
+    secrets.addSessionCookie(jar, "after the refresh");
+    secrets.addJwt("the refreshed access token", second.accessToken);
+    secrets.add("the refreshed refresh token", second.refreshToken);
+
+    // Sign-out (revokes the refresh token upstream).
+    const signOutCsrf = await fetch(`${web.url}/api/auth/csrf`, {
+      headers: { cookie: jar.header() },
+    });
+    jar.apply(signOutCsrf);
+    secrets.addSessionCookie(jar, "before sign-out");
+    const { csrfToken: signOutToken } = (await signOutCsrf.json()) as { csrfToken: string };
+    const signOut = await fetch(`${web.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: jar.header(),
+        origin: web.url,
+      },
+      body: new URLSearchParams({ csrfToken: signOutToken, json: "true" }),
+    });
+    await signOut.text();
+    jar.apply(signOut);
+    expect(jar.session()).toBe("");
+    expect(familyReport(api.databasePath, second.refreshToken).live).toBe(0);
+
+    // Stopping the server flushes whatever it still had to write.
+    await web.stop();
+    const output = web.output();
+    expect(output).toMatch(/Ready in/);
+    expect(secrets.foundIn(output)).toEqual([]);
+    // Shapes, whatever their value: a JWT or JWE, a token in a query or form.
+    expect(output).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+    expect(output).not.toMatch(/(access|refresh)_token=|client_secret=|password=/i);
+  });
+});
