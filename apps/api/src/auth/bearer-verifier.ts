@@ -5,8 +5,8 @@ import type { UserRepository } from "../db/users.js";
 import { publicUser } from "../db/users.js";
 import type { Caller } from "./caller.js";
 import { anonymous } from "./caller.js";
+import { grantedRoles } from "./granted-roles.js";
 import { sha256 } from "./hash.js";
-import type { Role } from "./permissions.js";
 import { permissionsOf } from "./permissions.js";
 import type { SigningKey } from "./signing-key.js";
 
@@ -83,18 +83,14 @@ export function createBearerVerifier(options: BearerVerifierOptions) {
       }
 
       const tokenScopes = JSON.parse(row.scopes) as string[];
-      const grantedRoles = new Set<Role>();
-      for (const name of tokenScopes) {
-        const scope = scopes.find(name);
-        if (scope?.role && user.roles.includes(scope.role)) grantedRoles.add(scope.role);
-      }
+      const roles = grantedRoles(tokenScopes, user.roles, scopes);
       return {
         kind: "user",
         user: publicUser(user),
         clientId: row.client_id,
         scopes: tokenScopes,
-        roles: [...grantedRoles],
-        permissions: permissionsOf(grantedRoles),
+        roles,
+        permissions: permissionsOf(roles),
       };
     },
   };

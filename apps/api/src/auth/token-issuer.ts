@@ -3,6 +3,7 @@ import { SignJWT } from "jose";
 import type { TokenRepository } from "../db/tokens.js";
 import type { User } from "../db/users.js";
 import { sha256 } from "./hash.js";
+import type { Role } from "./permissions.js";
 import type { SigningKey } from "./signing-key.js";
 
 /** The body of a successful token response, in simple_oauth's member order and without `scope`. */
@@ -23,6 +24,8 @@ export interface IdTokenRequest {
   authTime: number | undefined;
   /** The `nonce` of the authorization request, when there was one. */
   nonce: string | undefined;
+  /** The roles the token acts with (`grantedRoles`), as userinfo's `roles` extension shows them. */
+  roles: readonly Role[];
 }
 
 export interface IssueRequest {
@@ -122,7 +125,8 @@ export function createTokenIssuer(options: TokenIssuerOptions) {
 
   /**
    * An OpenID Connect ID token (RS256, same key as the access tokens): `aud` is the client,
-   * `sub` the uid, the profile claims as on /oauth/userinfo. It lives as long as an access token.
+   * `sub` the uid, the profile claims as on /oauth/userinfo, including its `roles` extension
+   * (not in simple_oauth; OIDC clients ignore unknown claims). It lives as long as an access token.
    */
   async function signIdToken(request: IdTokenRequest): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
@@ -138,6 +142,7 @@ export function createTokenIssuer(options: TokenIssuerOptions) {
       name: user.name,
       preferred_username: user.name,
       ...(user.mail !== null ? { email: user.mail, email_verified: true } : {}),
+      roles: request.roles,
     };
     return new SignJWT(claims)
       .setProtectedHeader({ typ: "JWT", alg: "RS256" })

@@ -10,7 +10,7 @@ import { OPENID_SCOPE } from "./scopes.js";
 export const WEB_CLIENT_ID = "next-web";
 export const DEMO_CLIENT_SECRET = "next-web-secret";
 
-/** One scope per role, enabled for every grant, and `openid` (no role) for the code flow. */
+/** One scope per role, enabled for every grant, and `openid` (no role) for the password and code grants. */
 export function upsertScopes(scopes: ScopeRepository): void {
   for (const role of roles) {
     scopes.upsert({
@@ -24,7 +24,8 @@ export function upsertScopes(scopes: ScopeRepository): void {
     name: OPENID_SCOPE,
     description: "Sign in with your account (OpenID Connect)",
     role: null,
-    grantTypes: ["authorization_code", "refresh_token"],
+    // With the password grant it brings an id_token, which spares a client its userinfo call.
+    grantTypes: ["password", "authorization_code", "refresh_token"],
   });
 }
 

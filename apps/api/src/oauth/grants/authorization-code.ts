@@ -1,3 +1,4 @@
+import { grantedRoles } from "../../auth/granted-roles.js";
 import { sha256 } from "../../auth/hash.js";
 import type { ReservedTokens, TokenResponse } from "../../auth/token-issuer.js";
 import type { AuthorizationCodeRow } from "../../db/authorization-codes.js";
@@ -112,6 +113,7 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Tok
       user,
       authTime: code.auth_time,
       nonce: code.nonce ?? undefined,
+      roles: grantedRoles(storedScopes(code.scopes), user.roles, services.scopes),
     }),
   };
 }

@@ -1,4 +1,7 @@
+import { grantedRoles } from "../../auth/granted-roles.js";
 import type { TokenResponse } from "../../auth/token-issuer.js";
+import { nowSeconds } from "../../db/database.js";
+import { OPENID_SCOPE } from "../../db/scopes.js";
 import { oauthErrors } from "../oauth-error.js";
 import { parseScopeParam, requireScopesForGrant } from "../scope-param.js";
 import { signIn } from "../sign-in.js";
@@ -7,7 +10,8 @@ import type { GrantContext } from "./grant.js";
 /**
  * Resource owner password credentials (simple_oauth_password_grant): `username` may also be the
  * e-mail address. Unknown user, wrong password and blocked user give the identical answer, and
- * all cost one Argon2 verification. Without `scope` the token has no scopes (as in 6.0.9).
+ * all cost one Argon2 verification. Without `scope` the token has no scopes (as in 6.0.9); with
+ * `openid` among them the response also carries an `id_token` (OpenID Connect Core §3.1.3.3).
  */
 export async function passwordGrant(context: GrantContext): Promise<TokenResponse> {
   const { request, params, client, services, limiter } = context;
@@ -30,10 +34,24 @@ export async function passwordGrant(context: GrantContext): Promise<TokenRespons
   if (result.outcome === "throttled") throw oauthErrors.tooManyAttempts(result.retryAfter);
   if (result.outcome === "failed") throw oauthErrors.invalidCredentials();
 
-  return services.issuer.issue({
+  const { user } = result;
+  const response = await services.issuer.issue({
     clientId: client.clientId,
-    uid: result.user.uid,
+    uid: user.uid,
     scopes,
     withRefreshToken: true,
   });
+  // simple_oauth adds the ID token for every grant whose scopes include `openid`
+  // (`OpenIdConnectIdTokenResponse`); the password was checked just now, and there is no nonce.
+  if (!scopes.includes(OPENID_SCOPE)) return response;
+  return {
+    ...response,
+    id_token: await services.issuer.signIdToken({
+      clientId: client.clientId,
+      user,
+      authTime: nowSeconds(),
+      nonce: undefined,
+      roles: grantedRoles(scopes, user.roles, services.scopes),
+    }),
+  };
 }

@@ -1,3 +1,4 @@
+import { grantedRoles } from "../../auth/granted-roles.js";
 import { sha256 } from "../../auth/hash.js";
 import type { ReservedTokens, TokenResponse } from "../../auth/token-issuer.js";
 import { nowSeconds } from "../../db/database.js";
@@ -99,6 +100,7 @@ export async function refreshTokenGrant(context: GrantContext): Promise<TokenRes
       user,
       authTime: services.codes.authTimeOfFamily(rotation.family),
       nonce: undefined,
+      roles: grantedRoles(rotation.scopes, user.roles, services.scopes),
     }),
   };
 }
