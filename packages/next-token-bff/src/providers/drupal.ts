@@ -25,8 +25,10 @@ export interface DrupalProviderConfig {
 /**
  * Drupal with simple_oauth 6.x (+ simple_oauth_password_grant) or 5.x. Tolerances follow
  * drupal-wire.md D.2: form-encoded token requests, `exp` as a float, refresh refusals as 400
- * `invalid_grant` or 401 `invalid_request`, an extra `message` member ignored. The user comes
- * from `/oauth/userinfo`, falling back to JSON:API's `meta.links.me` when OpenID Connect is off.
+ * `invalid_grant` or 401 `invalid_request`, an extra `message` member ignored. At sign-in the user
+ * comes from the password grant's `id_token` when the site sends one (scope `openid` requested
+ * and enabled for the password grant); otherwise, and on later reads, from `/oauth/userinfo`,
+ * falling back to JSON:API's `meta.links.me` when OpenID Connect is off.
  * Revocation needs the `simple_oauth_revoke` module; without it, a 404 is tolerated. Drupal has
  * no "revoke all of a user's tokens" endpoint, so `revokeAll` is absent.
  */

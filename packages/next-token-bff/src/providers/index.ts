@@ -1,5 +1,6 @@
 export type {
   Credentials,
+  SignInResult,
   UpstreamProvider,
   UpstreamTokens,
   UpstreamUser,
@@ -19,4 +20,6 @@ export { parseRetryAfter } from "./retry-after.js";
 export { unverifiedTokenClaims, scopeList } from "./token-claims.js";
 export { userFromClaims, rolesFromClaims } from "./user-claims.js";
 export { readTokenResponse } from "./token-response.js";
+export { userFromIdToken } from "./id-token-user.js";
+export type { IdTokenExpectations } from "./id-token-user.js";
 export { signInFailure, refreshFailure, oauthErrorCode } from "./token-errors.js";

@@ -1,6 +1,7 @@
 import { BffError } from "../errors/bff-error.js";
 import { classifyByStatus } from "./classify.js";
 import { callUpstream } from "./http-client.js";
+import { userFromIdToken } from "./id-token-user.js";
 import { unverifiedTokenClaims } from "./token-claims.js";
 import { refreshFailure, signInFailure } from "./token-errors.js";
 import { readTokenResponse } from "./token-response.js";
@@ -30,6 +31,11 @@ export interface OAuth2PasswordConfig {
    * Default: none (the refresh token's expiry is then unknown).
    */
   refreshTokenLifetimeSeconds?: number;
+  /**
+   * The issuer an `id_token` in a password-grant response must name (`iss`). Default: the access
+   * token's `iss` when it has one, else not compared.
+   */
+  issuer?: string;
   /** Provider name in logs. Default: `oauth2`. */
   id?: string;
 }
@@ -37,6 +43,9 @@ export interface OAuth2PasswordConfig {
 /**
  * A generic OAuth 2.0 provider: password grant (RFC 6749 §4.3), refresh (§6), revocation
  * (RFC 7009), user from userinfo or token claims. Configured by URLs, client and scope alone.
+ * When the password grant's response carries an OpenID Connect `id_token` with the display
+ * claims (scope `openid`), the sign-in takes the user from it and skips userinfo
+ * (`userFromIdToken`).
  */
 export function createOAuth2PasswordProvider(config: OAuth2PasswordConfig): UpstreamProvider {
   const { revokeAllUrl } = config;
@@ -76,7 +85,14 @@ export function createOAuth2PasswordProvider(config: OAuth2PasswordConfig): Upst
         clientAddress ? { "x-forwarded-for": clientAddress } : {},
       );
       if (response.status !== 200) throw signInFailure(response);
-      return readTokenResponse(response.body, lifetimes);
+      const tokens = readTokenResponse(response.body, lifetimes);
+      const idToken = (response.body as { id_token?: unknown }).id_token;
+      const user = userFromIdToken(idToken, {
+        clientId: config.clientId,
+        issuer: config.issuer,
+        accessToken: tokens.accessToken,
+      });
+      return user === undefined ? tokens : { ...tokens, user };
     },
 
     async refresh(refreshToken) {

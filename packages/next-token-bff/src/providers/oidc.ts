@@ -13,7 +13,11 @@ export interface OidcProviderConfig {
   clientId: string;
   /** That client's secret. Required. */
   clientSecret: string;
-  /** Scopes for the password grant and refreshes (without `openid`). Default: none sent. */
+  /**
+   * Scopes for the password grant and refreshes. The code flow adds `openid` itself; with the
+   * password grant, `openid` brings an `id_token` that spares the sign-in its userinfo call.
+   * Default: none sent.
+   */
   scope?: string;
   /**
    * Used when token responses do not say how long the refresh token lives. Seconds.
@@ -90,6 +94,7 @@ export function createOidcProvider(config: OidcProviderConfig): UpstreamProvider
         clientSecret: config.clientSecret,
         scope: config.scope,
         clientAuthentication: basic ? "basic" : "body",
+        issuer: document.issuer,
         refreshTokenLifetimeSeconds: config.refreshTokenLifetimeSeconds,
       });
     });

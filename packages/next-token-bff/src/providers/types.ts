@@ -24,6 +24,17 @@ export interface UpstreamUser {
   roles: string[];
 }
 
+/**
+ * What {@link UpstreamProvider.signIn} resolves to: the tokens, plus the person's display
+ * fields when the token response already named them (an OpenID Connect `id_token`). Without
+ * `user`, the sign-in asks {@link UpstreamProvider.fetchUser}. Only the four token fields are
+ * ever stored in the session.
+ */
+export type SignInResult = UpstreamTokens & {
+  /** The display fields, when the token response carried them. Default: absent (userinfo is asked). */
+  user?: UpstreamUser;
+};
+
 /** What the sign-in form sends to {@link UpstreamProvider.signIn}. */
 export interface Credentials {
   /** The user name as typed. */
@@ -53,15 +64,18 @@ export type UpstreamVerdict = "accepted" | "token_invalid" | "forbidden";
 export interface UpstreamProvider {
   /** Short name for logs, e.g. `drupal`. */
   readonly id: string;
-  /** Signs in with the password grant. Throws `invalid_credentials` or `too_many_attempts` when refused. */
-  signIn(credentials: Credentials): Promise<UpstreamTokens>;
+  /**
+   * Signs in with the password grant. Throws `invalid_credentials` or `too_many_attempts` when
+   * refused. May add the `user` it already knows, which spares the sign-in a `fetchUser` call.
+   */
+  signIn(credentials: Credentials): Promise<SignInResult>;
   /** Throws `session_expired` when the upstream refuses the refresh token. */
   refresh(refreshToken: string): Promise<UpstreamTokens>;
   /** Revokes the refresh token (and with it the access token where the upstream links them). */
   revoke(tokens: UpstreamTokens): Promise<void>;
   /** Revokes every token of the person, on every device. Absent when the upstream cannot. */
   revokeAll?(tokens: UpstreamTokens): Promise<void>;
-  /** Reads the person's display fields with the access token. */
+  /** Reads the person's display fields with the access token (at sign-in, when `signIn` gave no `user`). */
   fetchUser(tokens: UpstreamTokens): Promise<UpstreamUser>;
   /** How to read an upstream answer to a call made with the access token. */
   classify(response: { status: number }): UpstreamVerdict;

@@ -32,7 +32,11 @@ export function userFromClaims(
   };
 }
 
-/** `roles` when the claims carry it, else the granted `scope`. */
+/** Scope values OpenID Connect defines (Core §5.4, §11): they ask for claims, never grant a role. */
+const OIDC_SCOPES = new Set(["openid", "profile", "email", "address", "phone", "offline_access"]);
+
+/** `roles` when the claims carry it, else the granted `scope` without OpenID Connect's own scopes. */
 export function rolesFromClaims(claims: Record<string, unknown>): string[] {
-  return Array.isArray(claims.roles) ? scopeList(claims.roles) : scopeList(claims.scope);
+  if (Array.isArray(claims.roles)) return scopeList(claims.roles);
+  return scopeList(claims.scope).filter((scope) => !OIDC_SCOPES.has(scope));
 }

@@ -2,7 +2,7 @@ import { BffError } from "../errors/bff-error.js";
 import { formatSignInErrorParam } from "../errors/sign-in-error-param.js";
 import type { UpstreamProvider } from "../providers/types.js";
 import { clientAddress } from "./client-address.js";
-import { type SignedInUser, signedInUser } from "./signed-in-user.js";
+import { type SignedInUser, signedInUser, tokensOnly } from "./signed-in-user.js";
 import type { SignInLimiter } from "./sign-in-limiter.js";
 
 /** What {@link authorizeWithUpstream} needs besides the form. */
@@ -19,7 +19,7 @@ export interface AuthorizeDeps {
 
 /**
  * The Credentials provider's `authorize`: limits, password grant, then the user's display
- * fields. Every failure becomes an Error whose message is the stable code (next-auth forwards
+ * fields (from the token response when the provider found them there, else `fetchUser`). Every failure becomes an Error whose message is the stable code (next-auth forwards
  * only the message to the sign-in page); details go to the server log.
  */
 export async function authorizeWithUpstream(
@@ -41,12 +41,14 @@ export async function authorizeWithUpstream(
 
   const { provider } = deps;
   try {
-    const upstreamTokens = await provider.signIn({
+    const signedIn = await provider.signIn({
       username,
       password,
       clientAddress: attempt.address === "unknown" ? undefined : attempt.address,
     });
-    const upstreamUser = await provider.fetchUser(upstreamTokens);
+    const upstreamTokens = tokensOnly(signedIn);
+    // The token response may already have named the user (an id_token): no second round trip.
+    const upstreamUser = signedIn.user ?? (await provider.fetchUser(upstreamTokens));
     await deps.limiter.release(attempt, "signed_in");
     return signedInUser(upstreamUser, upstreamTokens);
   } catch (error) {

@@ -10,6 +10,19 @@ export interface SignedInUser extends User {
   upstreamTokens: UpstreamTokens;
 }
 
+/**
+ * The four token fields and nothing else: the `jwt` callback spreads `upstreamTokens` into the
+ * session, so whatever else a provider returns (a `user` hint, an `id_token`) must not get there.
+ */
+export function tokensOnly(tokens: UpstreamTokens): UpstreamTokens {
+  return {
+    accessToken: tokens.accessToken,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    refreshToken: tokens.refreshToken,
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+  };
+}
+
 /** The one place a sign-in's result is built, whichever method (form or code flow) it used. */
 export function signedInUser(
   upstreamUser: UpstreamUser,
@@ -20,7 +33,7 @@ export function signedInUser(
     name: upstreamUser.name,
     email: upstreamUser.email,
     upstreamUser,
-    upstreamTokens,
+    upstreamTokens: tokensOnly(upstreamTokens),
   };
 }
 
