@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RefreshOutcome } from "../../src/refresh/coordinator.js";
 import { createMemoryRefreshCoordinator } from "../../src/refresh/memory-coordinator.js";
@@ -7,6 +5,7 @@ import { closeRedisConnections, redisConnection } from "../../src/refresh/redis-
 import { createRedisRefreshCoordinator } from "../../src/refresh/redis-coordinator.js";
 import { redisEndedSessionStore } from "../../src/refresh/redis-ended-sessions.js";
 import { createOutcomeSealer, refreshKeyOf } from "../../src/refresh/sealed-outcome.js";
+import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
 
 const secret = "refresh-coordinator-test-secret-0123456789";
 const tokens = (n: number) => ({
@@ -28,17 +27,6 @@ function countingRefresh(ms = 50, outcome: RefreshOutcome = { ok: true, tokens: 
     },
   };
   return counter;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 describe("sealed refresh outcomes", () => {
@@ -105,49 +93,19 @@ describe("B9 in-memory single-flight", () => {
 });
 
 describe("B9 Redis single-flight (real redis-server)", () => {
-  let redis: ChildProcess;
+  let redis: RedisServer;
   let url: string;
   const logs: string[] = [];
   const log = (_level: string, message: string) => void logs.push(message);
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `redis://127.0.0.1:${port}`;
-    redis = spawn(
-      "timeout",
-      [
-        "300",
-        "redis-server",
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`redis-server did not start: ${output}`)),
-        10_000,
-      );
-      redis.stdout?.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("Ready to accept connections")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    redis = await startRedisServer();
+    url = redis.url;
   });
 
   afterAll(async () => {
     await closeRedisConnections();
-    if (redis.exitCode === null) redis.kill("SIGTERM");
+    await redis.stop();
   });
 
   /** Two "instances": separate connections (different prefixes would not share; same prefix does). */
@@ -200,8 +158,7 @@ describe("B9 Redis single-flight (real redis-server)", () => {
 
   it("Redis stopped: refreshes still happen once per process, without hanging, and the log says why", async () => {
     const { a } = await instances();
-    redis.kill("SIGTERM");
-    await new Promise((resolve) => redis.once("exit", resolve));
+    await redis.stop();
     await sleep(200);
     const upstream = countingRefresh(50);
     const key = refreshKeyOf(`down-${Math.random()}`);
