@@ -35,7 +35,8 @@ demoDefault("NEXTAUTH_SECRET", DEMO_SECRET);
 demoDefault("UPSTREAM_URL", apiUrl);
 demoDefault("UPSTREAM_CLIENT_ID", "next-web");
 demoDefault("UPSTREAM_CLIENT_SECRET", "next-web-secret");
-demoDefault("UPSTREAM_SCOPE", "reader editor administrator");
+// `openid`: the password grant then answers with an id_token (no userinfo call at sign-in).
+demoDefault("UPSTREAM_SCOPE", "openid reader editor administrator");
 demoDefault("UPSTREAM_NAME", "Reference API");
 // The code flow's redirect URI, registered at the API exactly (any PORT / NEXTAUTH_URL).
 const redirectUris =

@@ -99,7 +99,7 @@ export default async function setup(project: TestProject) {
         UPSTREAM_URL: apiUrl,
         UPSTREAM_CLIENT_ID: upstreamClient.id,
         UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
-        UPSTREAM_SCOPE: "reader editor administrator",
+        UPSTREAM_SCOPE: "openid reader editor administrator",
       },
     },
   );

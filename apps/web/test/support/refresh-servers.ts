@@ -102,7 +102,7 @@ export async function startWeb(options: {
         UPSTREAM_URL: options.apiUrl,
         UPSTREAM_CLIENT_ID: upstreamClient.id,
         UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
-        UPSTREAM_SCOPE: "reader editor administrator",
+        UPSTREAM_SCOPE: "openid reader editor administrator",
         REFRESH_SKEW_SECONDS: String(options.skewSeconds ?? 1),
         REDIS_URL: options.redisUrl ?? "",
         ...options.env,

@@ -26,7 +26,10 @@ export interface ReferenceApi {
   clientId: string;
   /** Its secret: `UPSTREAM_CLIENT_SECRET` (`next-web-secret`, demo data only). */
   clientSecret: string;
-  /** The scopes to request (`UPSTREAM_SCOPE`): `reader editor administrator`. */
+  /**
+   * The scopes to request (`UPSTREAM_SCOPE`): `openid reader editor administrator` (`openid`
+   * brings an id_token, so the sign-in needs no userinfo call).
+   */
   scope: string;
   /** The demo sign-ins (`alice`, `bob`, `admin`), each `<name>-password`. */
   users: ReadonlyArray<{ username: string; password: string }>;
@@ -91,7 +94,7 @@ export async function startReferenceApi(
     url,
     clientId: "next-web",
     clientSecret: "next-web-secret",
-    scope: "reader editor administrator",
+    scope: "openid reader editor administrator",
     users: ["alice", "bob", "admin"].map((name) => ({
       username: name,
       password: `${name}-password`,
