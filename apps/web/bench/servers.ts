@@ -90,7 +90,7 @@ export async function startBenchWeb(options: {
         UPSTREAM_URL: options.apiUrl,
         UPSTREAM_CLIENT_ID: upstreamClient.id,
         UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
-        UPSTREAM_SCOPE: "reader editor administrator",
+        UPSTREAM_SCOPE: "openid reader editor administrator",
         REDIS_URL: "",
         ...options.env,
       },

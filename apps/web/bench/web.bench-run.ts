@@ -40,7 +40,10 @@ import { alignedTable, fixed, grouped, median, percentile } from "./stats";
  * scenario, default 3), BENCH_ROUNDS (2), BENCH_CONNECTIONS (10), BENCH_SIGNINS (10),
  * BENCH_STORMS (3), BENCH_STORM_SIZE (100), BENCH_SCENARIOS (e.g. "b,c"; default all),
  * BENCH_SKIP_BUILD=1, BENCH_CPU_PROF=<dir> (`node --cpu-prof` on `next start`),
- * BENCH_RATE (total req/s, diagnostics), BENCH_HOLD (s to keep the servers up first), BENCH_OUTPUT (file to append to; `-` = don't write), BENCH_LABEL (a note for the section).
+ * BENCH_RATE (total req/s, diagnostics), BENCH_HOLD (s to keep the servers up first), BENCH_OUTPUT (file to append to; `-` = don't write), BENCH_LABEL (a note for the section),
+ * BENCH_SIGNIN_BASELINE_SCOPE (a second `next start` with this UPSTREAM_SCOPE, e.g. without
+ * `openid`: its sign-ins and the token endpoint with that scope are measured in the same loop,
+ * a paired before/after of the sign-in). Only sign-in: BENCH_SCENARIOS=none BENCH_STORMS=0.
  */
 function numberFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -66,6 +69,8 @@ const rate = Math.floor(numberFromEnv("BENCH_RATE", 0, 0));
  * fast path on, instead of the same build with UPSTREAM_IN_PROXY=0: a before/after pair.
  */
 const baselineDist = process.env.BENCH_BASELINE_DIST || undefined;
+/** Diagnostics: sign-ins of a second server that asks for these scopes, paired with the first's. */
+const signInBaselineScope = process.env.BENCH_SIGNIN_BASELINE_SCOPE || undefined;
 /** Diagnostics: keep the servers up this many seconds after sign-in, before measuring. */
 const hold = numberFromEnv("BENCH_HOLD", 0, 0);
 const only = (process.env.BENCH_SCENARIOS ?? "a,b,r,c,d").split(",").map((s) => s.trim());
@@ -77,7 +82,8 @@ const tokenTtl = 24 * 3600;
 const maxSeconds = 1800;
 
 const alice = demoUsers.alice;
-const scope = "reader editor administrator";
+// What the app asks for (bench/servers.ts): with `openid` the password grant also signs an id_token.
+const scope = "openid reader editor administrator";
 const upstreamPath = "/jsonapi/node/article?page%5Blimit%5D=10";
 const accept = "application/vnd.api+json";
 
@@ -203,12 +209,12 @@ async function tokenRequest(apiUrl: string, params: Record<string, string>) {
   return { accessToken: body.access_token ?? "", refreshToken: body.refresh_token };
 }
 
-const passwordGrant = (apiUrl: string) =>
+const passwordGrant = (apiUrl: string, grantScope = scope) =>
   tokenRequest(apiUrl, {
     grant_type: "password",
     username: alice.username,
     password: alice.password,
-    scope,
+    scope: grantScope,
   });
 
 /** The login form's two requests: next-auth's CSRF token, then the credentials callback. */
@@ -392,6 +398,16 @@ it(
             })
           : undefined;
       if (routeOnly !== undefined) servers.push(routeOnly);
+      const signInBaselineWeb =
+        signInBaselineScope === undefined
+          ? undefined
+          : await startBenchWeb({
+              apiUrl: api.url,
+              secret,
+              maxSeconds,
+              env: { UPSTREAM_SCOPE: signInBaselineScope },
+            });
+      if (signInBaselineWeb !== undefined) servers.push(signInBaselineWeb);
       console.log(`API ${api.url}, web ${web.url}, route-only web ${routeOnly?.url ?? "–"}`);
 
       // Sign in through the app (next-auth credentials callback → password grant).
@@ -510,10 +526,21 @@ it(
       const directUserinfo: number[] = [];
       const appCallbacks: number[] = [];
       const appWhole: number[] = [];
+      const baselineSignIns = { direct: [] as number[], app: [] as number[] };
       for (let index = 0; index < signIns; index += 1) {
+        // The paired baseline first in every other iteration, so neither side always goes first.
+        const baselineFirst = index % 2 === 0;
+        const baseline = async () => {
+          if (signInBaselineWeb === undefined || signInBaselineScope === undefined) return;
+          const grant = await timed(() => passwordGrant(api.url, signInBaselineScope));
+          baselineSignIns.direct.push(grant.ms);
+          baselineSignIns.app.push((await appSignIn(signInBaselineWeb.url)).callbackMs);
+        };
+        if (baselineFirst) await baseline();
         const grant = await timed(() => passwordGrant(api.url));
         directSignIns.push(grant.ms);
-        // The app's sign-in also reads the display fields (OpenID Connect userinfo).
+        // userinfo, for reference: the app's sign-in skips it when the token response carries
+        // an id_token with the display fields (scope openid), and calls it otherwise.
         const userinfo = await timed(async () => {
           const response = await fetch(`${api.url}/oauth/userinfo`, {
             headers: { authorization: `Bearer ${grant.value.accessToken}` },
@@ -524,6 +551,7 @@ it(
         const app = await appSignIn(web.url);
         appCallbacks.push(app.callbackMs);
         appWhole.push(app.csrfMs + app.callbackMs);
+        if (!baselineFirst) await baseline();
       }
 
       // Warm-up of every scenario (discarded), then the rounds.
@@ -603,6 +631,10 @@ it(
         cookieBytes,
         directSignIns,
         directUserinfo,
+        baselineSignIns:
+          signInBaselineScope === undefined
+            ? undefined
+            : { scope: signInBaselineScope, ...baselineSignIns },
         appCallbacks,
         appWhole,
         singleRefresh,
@@ -633,6 +665,8 @@ interface ReportInput {
   cookieBytes: number[];
   directSignIns: number[];
   directUserinfo: number[];
+  /** BENCH_SIGNIN_BASELINE_SCOPE: token endpoint and app callback with that scope, same loop. */
+  baselineSignIns: { scope: string; direct: number[]; app: number[] } | undefined;
   appCallbacks: number[];
   appWhole: number[];
   singleRefresh: number[];
@@ -785,6 +819,16 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
       "",
     ]);
   }
+  const baseline = input.baselineSignIns;
+  if (baseline !== undefined && baseline.direct.length > 0) {
+    const baselineRatio = median(baseline.app) / median(baseline.direct);
+    lines.push([
+      `same, paired baseline server with UPSTREAM_SCOPE \`${baseline.scope}\``,
+      `${fixed(median(baseline.app), 1)} ms ÷ ${fixed(median(baseline.direct), 1)} ms`,
+      fixed(baselineRatio, 2),
+      verdict(baselineRatio <= 1.5),
+    ]);
+  }
   const allStorms = input.stormResults;
   const storms = allStorms.filter((s) => s.expired);
   const controls = allStorms.filter((s) => !s.expired);
@@ -884,7 +928,11 @@ function renderReport(input: ReportInput): { markdown: string; svg: string } {
     "",
     targets,
     "",
-    `Sign-in (sequential, interleaved): token endpoint directly ${sample(input.directSignIns)}; the userinfo call that follows it in the app's sign-in, directly: ${sample(input.directUserinfo)}; through the app, credentials callback ${sample(input.appCallbacks)}; CSRF fetch + callback ${sample(input.appWhole)}.`,
+    `Sign-in (sequential, interleaved): token endpoint directly ${sample(input.directSignIns)}; userinfo directly (the app's sign-in calls it only without a usable id_token): ${sample(input.directUserinfo)}; through the app, credentials callback ${sample(input.appCallbacks)}; CSRF fetch + callback ${sample(input.appWhole)}.${
+      baseline === undefined
+        ? ""
+        : ` Paired baseline (UPSTREAM_SCOPE \`${baseline.scope}\`, same loop, alternating order): token endpoint directly ${sample(baseline.direct)}; app callback ${sample(baseline.app)}; app callback minus the baseline's, median of the ${baseline.app.length} pairs: ${fixed(median(input.appCallbacks.map((ms, index) => ms - (baseline.app[index] ?? ms))), 1)} ms.`
+    }`,
     "",
     `Refresh storms: ${storms.length} × ${stormSize} concurrent \`GET /api/upstream…\` with one session whose access token the app considers expired (cookie re-encoded with \`accessTokenExpiresAt\` in the past; the refresh is the real refresh_token grant, counted in the API's \`oauth_tokens\` table), each after a control storm of the same requests with a fresh session (no refresh due): ${stormSize} requests on new connections queue on one event loop, so the control shows the part of the latency that is not the refresh. For comparison, one refresh_token grant directly: ${sample(input.singleRefresh)}; one proxied request (one at a time, interleaved with one direct request: ${sample(input.singleDirect)}): ${sample(input.singleProxied)}; one expired request through the app (refresh + request): ${sample(input.singleExpired)}.`,
     "",
