@@ -45,7 +45,11 @@ export interface RefreshCheck {
   cookieHeader: string | null;
   /** Refresh even if not due (the upstream refused the access token). */
   force?: boolean;
-  /** Also record activity for the idle timeout (page navigations, not background calls). */
+  /**
+   * Also record activity for the idle timeout (page navigations, not background calls). Such a
+   * request refreshes up to 10 s before due when it would write the cookie anyway.
+   * Default: `false`.
+   */
   recordActivity?: boolean;
   /** The clock, epoch ms (tests). Default: `Date.now()`. */
   now?: number;
@@ -125,6 +129,9 @@ function rewriteCookieHeader(
  * maxAge) and chunked as next-auth chunks it. It never ends a session by itself: callers do,
  * on `expired`, where they can also clear the cookie.
  */
+/** How much earlier than due a navigation that records activity refreshes (see refreshIfDue). */
+const EARLY_REFRESH_FOR_ACTIVITY_MS = 10_000;
+
 export function createSessionRefresher(options: SessionRefresherOptions): SessionRefresher {
   const skewMs = Math.max(0, (options.skewSeconds ?? 30) * 1000);
   const { coordinator } = options;
@@ -221,7 +228,14 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
       });
       if (session.status !== "active") return { status: "no_session", found: session.status };
       const now = check.now ?? Date.now();
-      if (check.force !== true && !isDue(session.claims, now)) {
+      // A navigation that is about to write the cookie anyway (activity) refreshes a little
+      // early: a concurrent request just past the boundary could otherwise refresh while this
+      // one writes the old tokens back, and the cookie that arrives last would win.
+      const writesActivity =
+        check.recordActivity === true &&
+        nowInSeconds(now) - session.claims.lastActivityAt >= ACTIVITY_WRITE_INTERVAL_SECONDS;
+      const dueBy = writesActivity ? now + EARLY_REFRESH_FOR_ACTIVITY_MS : now;
+      if (check.force !== true && !isDue(session.claims, dueBy)) {
         return { status: "not_due", claims: session.claims };
       }
       return refreshClaims(session.claims, {

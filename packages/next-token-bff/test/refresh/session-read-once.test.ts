@@ -219,3 +219,42 @@ describe("issue 7: a refresh storm encrypts the new session once", () => {
     expect(navigated.cookies.set[0]?.value).not.toBe(prefetched.cookies.set[0]?.value);
   });
 });
+
+describe("a navigation close to the refresh boundary", () => {
+  // skew 30 s (default); the token is due in 5 s, i.e. it expires in 35 s.
+  const nearlyDue = (lastActivityAgoSeconds: number) => {
+    const now = Date.now();
+    return {
+      now,
+      claims: claimsWith({
+        accessTokenExpiresAt: now + refresher.skewMs + 5_000,
+        lastActivityAt: Math.floor(now / 1000) - lastActivityAgoSeconds,
+      }),
+    };
+  };
+
+  it("refreshes early when it would write the cookie for activity, so it never writes back tokens a concurrent refresh is replacing", async () => {
+    const { now, claims } = nearlyDue(120);
+    const cookieHeader = await cookieFor(claims);
+    const result = await refresher.refreshIfDue({ cookieHeader, recordActivity: true, now });
+    expect(result.status).toBe("refreshed");
+    expect(provider.refreshes).toBe(1);
+  });
+
+  it("waits for the due time when nothing would be written (recent activity, or a background call)", async () => {
+    const recent = nearlyDue(10);
+    const quiet = await refresher.refreshIfDue({
+      cookieHeader: await cookieFor(recent.claims),
+      recordActivity: true,
+      now: recent.now,
+    });
+    const stale = nearlyDue(120);
+    const background = await refresher.refreshIfDue({
+      cookieHeader: await cookieFor(stale.claims),
+      recordActivity: false,
+      now: stale.now,
+    });
+    expect([quiet.status, background.status]).toEqual(["not_due", "not_due"]);
+    expect(provider.refreshes).toBe(0);
+  });
+});
