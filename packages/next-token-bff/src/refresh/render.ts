@@ -1,6 +1,5 @@
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import type { ActiveSession } from "../server/next-session.js";
+import { type ActiveSession, getServerSessionState } from "../server/next-session.js";
 import type { Bff } from "../server/bff.js";
 import { loginPathFor, safeCallbackPath } from "../shared/callback-url.js";
 
@@ -20,8 +19,7 @@ export async function readRenderSession(
   getBff: () => Bff,
   now = Date.now(),
 ): Promise<RenderSessionState> {
-  const store = await cookies();
-  const state = await getBff().readSession(store.getAll());
+  const state = await getServerSessionState(getBff);
   if (state.status !== "active") return { status: state.status };
   if (state.claims.accessTokenExpiresAt <= now) return { status: "expired_token" };
   return { status: "active", claims: state.claims, session: state.session };

@@ -1,5 +1,6 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { loginPathFor } from "../shared/callback-url.js";
 import type { SessionClaims } from "../session/claims.js";
 import { parseCookieHeader } from "../session/cookie-header.js";
@@ -21,10 +22,20 @@ export interface ActiveSession {
  * `cookies()` first marks the render dynamic, so `next build` never builds the BFF (which
  * needs the runtime environment).
  */
-export async function getServerSessionState(getBff: () => Bff): Promise<SessionReadResult> {
+export function getServerSessionState(getBff: () => Bff): Promise<SessionReadResult> {
+  return readRenderSessionOnce(getBff);
+}
+
+/**
+ * One read per render: the root layout, a protected layout, the page and the server upstream
+ * client all ask, and React's per-request `cache` lets them share one decrypt and one
+ * ended-list check (a Redis round trip with `REDIS_URL`). Keyed by the `getBff` function, not
+ * the Bff, so `cookies()` still comes before the BFF is built.
+ */
+const readRenderSessionOnce = cache(async (getBff: () => Bff): Promise<SessionReadResult> => {
   const store = await cookies();
   return getBff().readSession(store.getAll());
-}
+});
 
 /**
  * For protected pages and layouts: the live session, or a redirect to the sign-in page that
