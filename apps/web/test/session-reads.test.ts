@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "./support/context";
@@ -21,7 +18,6 @@ import {
  * a navigation to /articles makes: `proxy.ts` once, the render once (the root layout, the
  * protected layout and the page's upstream client share it through React's `cache`).
  */
-let dataDir: string;
 let api: ApiServer;
 let redis: Server;
 let web: Server;
@@ -29,9 +25,7 @@ let counter: Redis;
 let alice: CookieJar;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "session-reads-"));
   api = await startApi({
-    databasePath: path.join(dataDir, "api.sqlite"),
     accessTokenTtl: 300,
     maxSeconds: 300,
   });
@@ -51,7 +45,6 @@ afterAll(async () => {
   await web?.stop();
   await redis?.stop();
   await api?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function mgetCalls(): Promise<number> {

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { launchBrowser, submitSignIn } from "./support/browser";
@@ -14,14 +11,12 @@ import {
 } from "./support/refresh-servers";
 
 /** Own servers: a 3 s access-token lifetime makes "shortly after expiry" observable. */
-let dataDir: string;
 let api: ApiServer;
 let web: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "web-refetch-"));
-  api = await startApi({ databasePath: path.join(dataDir, "api.sqlite"), accessTokenTtl: 3 });
+  api = await startApi({ accessTokenTtl: 3 });
   web = await startWeb({ apiUrl: api.url, secret: newSecret() });
   browser = await launchBrowser();
 }, 60_000);
@@ -30,7 +25,6 @@ afterAll(async () => {
   await browser?.close();
   await web?.stop();
   await api?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 it("reads the session again shortly after the access token expires", async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Browser, request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, submitSignIn } from "../support/browser";
@@ -20,16 +17,13 @@ import { type TlsProxy, startTlsProxy } from "../support/tls-proxy";
  * client's address to X-Forwarded-For (TRUSTED_PROXY_HOPS=1), with an https NEXTAUTH_URL. The
  * other suites run on plain http, where cookies cannot be `Secure` or `__Host-`.
  */
-let dataDir: string;
 let api: ApiServer;
 let web: Server;
 let proxy: TlsProxy;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "behind-tls-"));
   api = await startApi({
-    databasePath: path.join(dataDir, "api.sqlite"),
     accessTokenTtl: 300,
     maxSeconds: 300,
   });
@@ -50,7 +44,6 @@ afterAll(async () => {
   await proxy?.close();
   await web?.stop();
   await api?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("behind a TLS proxy (https NEXTAUTH_URL, one trusted hop)", () => {

@@ -1,7 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers, upstreamClient } from "../support/context";
 import {
@@ -26,20 +23,17 @@ const secret = newSecret();
 const wrongPassword = `wrong-${randomBytes(12).toString("base64url")}`;
 const articles = "/api/upstream/jsonapi/node/article";
 
-let dataDir: string;
 let api: ApiServer;
 let web: Server;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "web-e2-"));
-  api = await startApi({ databasePath: path.join(dataDir, "api.sqlite"), accessTokenTtl: 3 });
+  api = await startApi({ accessTokenTtl: 3 });
   web = await startWeb({ apiUrl: api.url, secret, outputLimit: Infinity });
 }, 90_000);
 
 afterAll(async () => {
   await web?.stop();
   await api?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** The secrets to look for, by what they are (the label is what a failure names). */

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "../support/context";
 import {
@@ -21,15 +18,12 @@ import { csrfToken, newJar, postCredentials } from "./http-signin";
  *   password grant counts nothing).
  * - `forwarding`: the BFF's limits are out of reach, so the API's per-address limit answers.
  */
-let dataDir: string;
 let api: ApiServer;
 let limited: Server;
 let forwarding: Server;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "sign-in-limit-"));
   api = await startApi({
-    databasePath: path.join(dataDir, "api.sqlite"),
     accessTokenTtl: 300,
     maxSeconds: 300,
     env: { TRUSTED_PROXIES: "loopback", LOGIN_FAILURES_PER_IP: "4", LOGIN_FAILURES_PER_USER: "50" },
@@ -58,7 +52,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([limited?.stop(), forwarding?.stop()]);
   await api?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /**

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -29,13 +31,23 @@ export interface ApiServer extends Server {
   restart: () => Promise<void>;
 }
 
+/**
+ * The reference API. Without `databasePath` it gets a SQLite file in a temporary folder of its
+ * own, removed by `stop()`.
+ */
 export async function startApi(options: {
-  databasePath: string;
+  databasePath?: string;
   accessTokenTtl: number;
   maxSeconds?: number;
   /** More environment, e.g. `API_WEB_REDIRECT_URIS` for the code flow. */
   env?: Record<string, string>;
 }): Promise<ApiServer> {
+  let scratchDir: string | null = null;
+  let databasePath = options.databasePath;
+  if (databasePath === undefined) {
+    scratchDir = mkdtempSync(path.join(tmpdir(), "web-test-api-"));
+    databasePath = path.join(scratchDir, "api.sqlite");
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const start = async () => {
@@ -46,7 +58,7 @@ export async function startApi(options: {
         ...process.env,
         API_HOST: "127.0.0.1",
         API_PORT: String(port),
-        DATABASE_PATH: options.databasePath,
+        DATABASE_PATH: databasePath,
         DEMO_DATA: "1",
         ACCESS_TOKEN_TTL: String(options.accessTokenTtl),
         LOG_LEVEL: "warn",
@@ -60,9 +72,12 @@ export async function startApi(options: {
   return {
     url,
     port,
-    databasePath: options.databasePath,
+    databasePath,
     output: () => proc.output(),
-    stop: () => stopProcess(proc.child),
+    async stop() {
+      await stopProcess(proc.child);
+      if (scratchDir !== null) rmSync(scratchDir, { recursive: true, force: true });
+    },
     async restart() {
       await stopProcess(proc.child);
       proc = await start();
