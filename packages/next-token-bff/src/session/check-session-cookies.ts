@@ -37,13 +37,10 @@ export async function checkSessionCookies(
 ): Promise<SessionCookieCheck> {
   const cookieValue = joinSessionCookie(cookies, deps.cookieName);
   if (cookieValue === undefined) return { status: "none" };
-  let decoded = deps.cache?.get(cookieValue);
-  if (decoded === undefined) {
-    const fresh = await deps.decode(cookieValue);
-    if (fresh === null) return { status: "invalid" };
-    decoded = fresh;
-    deps.cache?.set(cookieValue, fresh);
-  }
+  const decoded = await (deps.cache === null
+    ? deps.decode(cookieValue)
+    : deps.cache.getOrDecode(cookieValue, deps.decode));
+  if (decoded === null) return { status: "invalid" };
   const { claims } = decoded;
   const now = nowInSeconds((deps.now ?? Date.now)());
   // A cached entry can outlive the JWT: check its `exp` (with the decoder's 15 s tolerance).

@@ -28,6 +28,36 @@ describe("createSessionDecoder", () => {
 });
 
 describe("createSessionCache", () => {
+  it("shares one decode among concurrent requests with the same cookie, even one it will not keep", async () => {
+    const cache = createSessionCache();
+    const decoder = createSessionDecoder(secret);
+    let decodes = 0;
+    const counting = (value: string) => {
+      decodes += 1;
+      return decoder(value);
+    };
+    // An expired access token (a refresh storm's cookie): decoded, but never cached.
+    const expired = await encode({
+      token: fakeClaims({ accessTokenExpiresAt: Date.now() - 1_000 }),
+      secret,
+      maxAge: 600,
+    });
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => cache.getOrDecode(expired, counting)),
+    );
+    expect(decodes).toBe(1);
+    expect(new Set(results).size).toBe(1);
+    expect(results[0]?.claims.accessTokenExpiresAt).toBeLessThan(Date.now());
+    expect(cache.size).toBe(0);
+    // Once settled, the next request decodes again (nothing stale is kept).
+    await cache.getOrDecode(expired, counting);
+    expect(decodes).toBe(2);
+    // A bad cookie is shared the same way and gives null to all.
+    const bad = await Promise.all([1, 2, 3].map(() => cache.getOrDecode("x.y.z", counting)));
+    expect(bad).toEqual([null, null, null]);
+    expect(decodes).toBe(3);
+  });
+
   it("keeps at most maxEntries, dropping the least recently used", () => {
     const cache = createSessionCache({ maxEntries: 2 });
     const entry = { claims: fakeClaims(), exp: Date.now() / 1000 + 600 };
