@@ -34,7 +34,13 @@ export async function signIn(attempt: SignInAttempt): Promise<SignInResult> {
   const user = services.users.findByNameOrMail(username);
   // One counter per account, whether it is addressed by name or by e-mail.
   const accountKey = user ? `uid:${user.uid}` : `name:${sha256(username.toLowerCase())}`;
-  const log = { username: logSafe(username), clientId: attempt.clientId, via: attempt.via };
+  const log = {
+    username: logSafe(username),
+    clientId: attempt.clientId,
+    via: attempt.via,
+    // The browser's address when a trusted proxy (the BFF) says so (TRUSTED_PROXIES).
+    ip: request.ip,
+  };
 
   const wait = await limiter.reserve(accountKey, request.ip);
   if (wait !== undefined) {

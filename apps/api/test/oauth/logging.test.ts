@@ -69,6 +69,8 @@ describe("E2 E3 OAuth logging", () => {
       username: 'eve{"forged":true}',
       outcome: "unknown_user",
       clientId: "next-web",
+      // The source of failed sign-ins is what alerting watches (C1 global anomalies).
+      ip: "127.0.0.1",
     });
     expect(lines.join("\n")).not.toContain(password);
   });
