@@ -45,13 +45,14 @@ function setup(url = "https://app.example.com", env: Record<string, string> = {}
     NEXTAUTH_SECRET: "x".repeat(40),
     ...env,
   });
+  const logged: string[] = [];
   const bff = createBff({
     config,
     provider,
     endedSessions: memoryEndedSessionStore(),
-    log: () => undefined,
+    log: (message, error) => void logged.push(`${message}: ${(error as Error).message}`),
   });
-  return { bff, provider, options: bff.authOptions };
+  return { bff, provider, options: bff.authOptions, logged };
 }
 
 type JwtCallback = NonNullable<NonNullable<AuthOptions["callbacks"]>["jwt"]>;
@@ -118,7 +119,7 @@ describe("next-auth options", () => {
   });
 
   it("C1 passes the browser's address to the upstream and stops calling it once the address is over its limit", async () => {
-    const { options, provider } = setup("https://app.example.com", {
+    const { options, provider, logged } = setup("https://app.example.com", {
       TRUSTED_PROXY_HOPS: "1",
       SIGN_IN_LIMIT_PER_ADDRESS: "2",
     });
@@ -140,6 +141,12 @@ describe("next-auth options", () => {
       authorize({ username: "u-3", password: "x" }, from("10.0.0.3, 203.0.113.5")),
     ).rejects.toThrow(/^too_many_attempts:\d+$/);
     expect(provider.signIn).toHaveBeenCalledTimes(2);
+    // Logged as a security event with the address, never with the name that was typed.
+    expect(logged).toEqual([
+      expect.stringMatching(
+        /^sign-in refused by the sign-in limits: from 203\.0\.113\.5, retry in \d+ s$/,
+      ),
+    ]);
 
     // Another browser is not affected, and its right password signs in.
     vi.mocked(provider.signIn).mockResolvedValue(tokens);

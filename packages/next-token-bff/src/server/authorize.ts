@@ -37,7 +37,14 @@ export async function authorizeWithUpstream(
     address: clientAddress(headers?.["x-forwarded-for"], deps.trustedProxyHops),
   };
   const wait = await deps.limiter.reserve(attempt);
-  if (wait !== undefined) throw new Error(formatSignInErrorParam("too_many_attempts", wait));
+  if (wait !== undefined) {
+    // A security event (catalogue E3): who is being refused, never the name typed.
+    deps.log(
+      "sign-in refused by the sign-in limits",
+      new BffError("too_many_attempts", `from ${attempt.address}, retry in ${wait} s`),
+    );
+    throw new Error(formatSignInErrorParam("too_many_attempts", wait));
+  }
 
   const { provider } = deps;
   try {
