@@ -224,7 +224,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
         policy: bff.policy,
         endedSessions: bff.endedSessions,
         decode: bff.decodeSession,
-        cache: null,
+        cache: bff.sessionCache,
       });
       if (session.status !== "active") return { status: "no_session", found: session.status };
       const now = check.now ?? Date.now();

@@ -11,6 +11,11 @@ import { type SessionReader, createSessionReader } from "../session/session-read
 import { type SessionDecoder, createSessionDecoder } from "../upstream/session-decoder.js";
 import { createAuthOptions } from "./auth-options.js";
 import { type SignInLimiter, createSignInLimiter } from "./sign-in-limiter.js";
+import {
+  type SessionCache,
+  type SessionCacheOptions,
+  createSessionCache,
+} from "../upstream/session-cache.js";
 
 /** Options of {@link createBff}. */
 export interface CreateBffOptions {
@@ -26,6 +31,12 @@ export interface CreateBffOptions {
    * counts between instances.
    */
   signInLimiter?: SignInLimiter;
+  /**
+   * Decoded sessions by cookie value, shared by every reader (pages, `proxy.ts`, the upstream
+   * route, the refresher); `false` turns it off. At most 1,000 entries and 5 minutes.
+   * Default: on, `{ maxEntries: 1000, maxAgeMs: 300000 }`.
+   */
+  sessionCache?: SessionCacheOptions | false;
   /** Where best-effort failures (revocation, ended-list writes) are reported. Default: `console.error`. */
   log?: (message: string, error: unknown) => void;
 }
@@ -55,6 +66,11 @@ export interface Bff {
    * derived once, here: the session reader, the upstream route and the refresher all use it.
    */
   decodeSession: SessionDecoder;
+  /**
+   * What `decodeSession` found for each recent cookie value, so a cookie seen again (the next
+   * navigation, the page's render, every API call) is not decrypted again. Null when off.
+   */
+  sessionCache: SessionCache | null;
   /** Ends this session here and revokes its upstream refresh token (best effort upstream). */
   endSession(claims: SessionClaims): Promise<void>;
   /**
@@ -112,9 +128,12 @@ export function createBff(options: CreateBffOptions): Bff {
   });
   // The key is derived (HKDF) once per BFF, not once per reader, route and refresher (issue 7).
   const decodeSession = createSessionDecoder(config.secret);
+  const sessionCache =
+    options.sessionCache === false ? null : createSessionCache(options.sessionCache);
   const readSession = createSessionReader({
     secret: config.secret,
     decode: decodeSession,
+    cache: sessionCache,
     cookieName,
     policy,
     endedSessions,
@@ -129,6 +148,7 @@ export function createBff(options: CreateBffOptions): Bff {
     authOptions,
     readSession,
     decodeSession,
+    sessionCache,
     endSession,
     signOutEverywhere,
   };

@@ -27,6 +27,7 @@ export { DEMO_NEXTAUTH_SECRET, DEMO_NEXTAUTH_URL } from "../config/demo-values.j
 export { providerFromConfig } from "../config/provider-from-config.js";
 export { memoryEndedSessionStore } from "../session/ended-sessions.js";
 export type { EndedSessionStore } from "../session/ended-sessions.js";
+export type { SessionCache, SessionCacheOptions } from "../upstream/session-cache.js";
 export { createSessionReader } from "../session/session-reader.js";
 export type { SessionReader, SessionReadResult } from "../session/session-reader.js";
 export type { SessionClaims } from "../session/claims.js";

@@ -4,6 +4,7 @@ import { checkSessionCookies } from "./check-session-cookies.js";
 import type { LifetimePolicy } from "./lifetime-policy.js";
 import { type PublicSession, toPublicSession } from "./public-session.js";
 import type { CookieEntry } from "./session-cookie.js";
+import type { SessionCache } from "../upstream/session-cache.js";
 import { type SessionDecoder, createSessionDecoder } from "../upstream/session-decoder.js";
 
 /** The outcome of reading a request's session cookie with every rule applied. */
@@ -16,6 +17,8 @@ export interface SessionReaderOptions {
   secret: string;
   /** The decoder to share (`Bff.decodeSession`). Default: a new one for `secret`. */
   decode?: SessionDecoder;
+  /** Decoded sessions by cookie value (`Bff.sessionCache`). Default: none, every read decrypts. */
+  cache?: SessionCache | null;
   cookieName: string;
   policy: LifetimePolicy;
   endedSessions: EndedSessionStore;
@@ -34,7 +37,7 @@ export function createSessionReader(options: SessionReaderOptions) {
     endedSessions: options.endedSessions,
     // next-auth's own `decode` derives the key (HKDF) on every call; this one derives it once.
     decode: options.decode ?? createSessionDecoder(options.secret),
-    cache: null,
+    cache: options.cache ?? null,
     now: options.now,
   };
 

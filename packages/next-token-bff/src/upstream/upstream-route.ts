@@ -9,9 +9,7 @@ import type { RefreshHook, RefreshedSession } from "./refresh-hook.js";
 import { RequestBodySource } from "./request-body.js";
 import { requestHeaderAllowList, upstreamRequestHeaders } from "./request-headers.js";
 import { defaultResponseContentTypes, responseHeaderAllowList } from "./response-headers.js";
-import { type SessionCache, createSessionCache } from "./session-cache.js";
 import { clearSessionCookies } from "./session-cookies.js";
-import type { SessionDecoder } from "./session-decoder.js";
 import { type UpstreamPathPolicy, createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 
@@ -54,11 +52,6 @@ export interface UpstreamRouteOptions {
   refresh?: RefreshHook;
   /** With `refresh`: refresh before forwarding when the access token expires this soon. Default 30. */
   refreshSkewSeconds?: number;
-  /**
-   * Decoded-session cache; `false` turns it off. At most 1,000 entries and 5 minutes.
-   * Default: on, `{ maxEntries: 1000, maxAgeMs: 300000 }`.
-   */
-  sessionCache?: { maxEntries?: number; maxAgeMs?: number } | false;
   /** Test seam: the dispatcher to use instead of the shared pool. Default: the shared pool. */
   dispatcher?: Dispatcher;
   /** Where unexpected failures are reported (never with tokens). Default: `console.error`. */
@@ -92,8 +85,6 @@ interface RouteState {
   requestHeaders: ReadonlySet<string>;
   requestContentTypes: ReadonlySet<string>;
   answerPolicy: { responseHeaders: ReadonlySet<string>; responseContentTypes: ReadonlySet<string> };
-  decode: SessionDecoder;
-  cache: SessionCache | null;
   dispatcher: Dispatcher;
 }
 
@@ -143,7 +134,6 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
   function stateFor(bff: Bff): RouteState {
     if (state?.bff === bff) return state;
     const upstream = new URL(options.upstreamUrl ?? bff.config.upstream.baseUrl);
-    const cacheOptions = options.sessionCache;
     state = {
       bff,
       path,
@@ -155,9 +145,6 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
         options.requestContentTypes ?? ["application/json", "application/vnd.api+json"],
       ),
       answerPolicy,
-      // The BFF's decoder: its key is derived once per process, not once per user of it.
-      decode: bff.decodeSession,
-      cache: cacheOptions === false ? null : createSessionCache(cacheOptions),
       dispatcher: options.dispatcher ?? upstreamPool(upstream.origin, options.pool),
     };
     return state;
@@ -169,7 +156,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     session: Extract<ProxySession, { claims: SessionClaims }>,
     claims: SessionClaims[],
   ): Promise<Response> {
-    s.cache?.delete(session.cookieValue);
+    s.bff.sessionCache?.delete(session.cookieValue);
     const ended = new Set<string>();
     for (const entry of claims) {
       if (ended.has(entry.sessionId)) continue;
@@ -204,8 +191,9 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       cookieName: s.bff.cookieName,
       policy: s.bff.policy,
       endedSessions: s.bff.endedSessions,
-      decode: s.decode,
-      cache: s.cache,
+      // The BFF's decoder and cache, shared with the pages and `proxy.ts`.
+      decode: s.bff.decodeSession,
+      cache: s.bff.sessionCache,
     });
     if (session.status === "none" || session.status === "invalid") {
       return errorResponse("not_signed_in");
