@@ -1,4 +1,4 @@
-import { createUpstreamRefreshHook, loadRefreshConfig } from "next-token-bff/refresh";
+import { createUpstreamRefreshHook } from "next-token-bff/refresh";
 import { type UpstreamRoute, answersInProxy, createUpstreamRoute } from "next-token-bff/upstream";
 import { getBff } from "./bff";
 import { getRefresher } from "./refresh";
@@ -13,11 +13,15 @@ let route: UpstreamRoute | undefined;
  * for reads, proxy.ts. Built on first use (the refresher reads the runtime environment).
  */
 export function upstreamRoute(): UpstreamRoute {
-  route ??= createUpstreamRoute({
-    getBff,
-    refresh: (request) => createUpstreamRefreshHook(getRefresher())(request),
-    refreshSkewSeconds: loadRefreshConfig(process.env).skewSeconds,
-  });
+  if (route === undefined) {
+    // The route decides "due" with the refresher's own skew (REFRESH_SKEW_SECONDS).
+    const refresher = getRefresher();
+    route = createUpstreamRoute({
+      getBff,
+      refresh: createUpstreamRefreshHook(refresher),
+      refreshSkewSeconds: refresher.skewMs / 1000,
+    });
+  }
   return route;
 }
 
