@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { upstreamClient } from "../test/support/context";
+import { webServerEnv } from "../test/support/context";
 import { freePort, startProcess, stopProcess, waitForHttp } from "../test/support/processes";
 
 /**
@@ -80,17 +80,12 @@ export async function startBenchWeb(options: {
       cwd: webDir,
       maxSeconds: options.maxSeconds,
       env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_DIST_DIR: benchDistDir,
-        NEXT_TELEMETRY_DISABLED: "1",
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: options.secret,
-        DEMO_MODE: "0",
-        UPSTREAM_URL: options.apiUrl,
-        UPSTREAM_CLIENT_ID: upstreamClient.id,
-        UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
-        UPSTREAM_SCOPE: "openid reader editor administrator",
+        ...webServerEnv({
+          url,
+          secret: options.secret,
+          apiUrl: options.apiUrl,
+          distDir: benchDistDir,
+        }),
         REDIS_URL: "",
         ...options.env,
       },

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
-import { upstreamClient } from "./support/context";
+import { webServerEnv } from "./support/context";
 import {
   freePort,
   runToCompletion,
@@ -88,19 +88,7 @@ export default async function setup(project: TestProject) {
     [nextBin, "start", "-p", String(webPort), "-H", "127.0.0.1"],
     {
       cwd: webDir,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_DIST_DIR: testDistDir,
-        NEXT_TELEMETRY_DISABLED: "1",
-        NEXTAUTH_URL: webUrl,
-        NEXTAUTH_SECRET: sessionSecret,
-        DEMO_MODE: "0",
-        UPSTREAM_URL: apiUrl,
-        UPSTREAM_CLIENT_ID: upstreamClient.id,
-        UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
-        UPSTREAM_SCOPE: "openid reader editor administrator",
-      },
+      env: webServerEnv({ url: webUrl, secret: sessionSecret, apiUrl, distDir: testDistDir }),
     },
   );
   await waitForHttp(`${webUrl}/`, 30_000, web.output);

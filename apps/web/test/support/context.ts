@@ -25,3 +25,28 @@ export const demoUsers = {
   bob: { username: "bob", password: "bob-password" },
   admin: { username: "admin", password: "admin-password" },
 };
+
+/**
+ * The environment of a production `next start` of this app against the reference API, as the
+ * tests, the soak and the bench run it: `url` is the app's own URL, `distDir` its build.
+ */
+export function webServerEnv(options: {
+  url: string;
+  secret: string;
+  apiUrl: string;
+  distDir: string;
+}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: options.distDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_URL: options.url,
+    NEXTAUTH_SECRET: options.secret,
+    DEMO_MODE: "0",
+    UPSTREAM_URL: options.apiUrl,
+    UPSTREAM_CLIENT_ID: upstreamClient.id,
+    UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
+    UPSTREAM_SCOPE: "openid reader editor administrator",
+  };
+}

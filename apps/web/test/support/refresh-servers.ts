@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { decode } from "next-auth/jwt";
-import { upstreamClient } from "./context";
+import { webServerEnv } from "./context";
 import { freePort, startProcess, stopProcess, waitForHttp } from "./processes";
 
 /**
@@ -107,17 +107,12 @@ export async function startWeb(options: {
       maxSeconds: options.maxSeconds ?? 900,
       outputLimit: options.outputLimit,
       env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_DIST_DIR: ".next-test",
-        NEXT_TELEMETRY_DISABLED: "1",
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: options.secret,
-        DEMO_MODE: "0",
-        UPSTREAM_URL: options.apiUrl,
-        UPSTREAM_CLIENT_ID: upstreamClient.id,
-        UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
-        UPSTREAM_SCOPE: "openid reader editor administrator",
+        ...webServerEnv({
+          url,
+          secret: options.secret,
+          apiUrl: options.apiUrl,
+          distDir: ".next-test",
+        }),
         REFRESH_SKEW_SECONDS: String(options.skewSeconds ?? 1),
         REDIS_URL: options.redisUrl ?? "",
         ...options.env,
