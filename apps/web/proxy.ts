@@ -35,7 +35,7 @@ export async function proxy(request: NextRequest) {
 export const config = {
   // `/api/auth/session` is refreshed too: next-auth writes its cookie back there.
   matcher: [
-    "/((?!_next/static|_next/image|favicon.ico|api/).*)",
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)",
     "/api/auth/session",
     // Upstream reads (see above). Requests with a body stay out: Next copies and cuts those.
     {

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SkippedOnPurposeReporter, prerequisiteTags } from "../../scripts/vitest/prerequisites";
 
 // Browser tests against a production build and the real reference API, both started once by
 // the global setup. Files run one after another: they share the two servers and 2 CPU cores.
@@ -9,5 +10,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    tags: prerequisiteTags("browser", "redis"),
+    reporters: ["default", new SkippedOnPurposeReporter()],
   },
 });

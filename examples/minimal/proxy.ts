@@ -11,5 +11,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)", "/api/auth/session"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)", "/api/auth/session"],
 };

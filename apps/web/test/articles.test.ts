@@ -1,3 +1,4 @@
+// @module-tag browser
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,3 +1,4 @@
+// @module-tag redis
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "./support/context";

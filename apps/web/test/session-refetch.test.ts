@@ -1,3 +1,4 @@
+// @module-tag browser
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { launchBrowser, submitSignIn } from "./support/browser";

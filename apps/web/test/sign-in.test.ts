@@ -1,3 +1,4 @@
+// @module-tag browser
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, sessionCookies, submitSignIn } from "./support/browser";
@@ -15,6 +16,23 @@ afterAll(async () => {
 });
 
 describe("sign-in", () => {
+  it("a first visit logs no error in the console and fetches nothing that is missing", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(`${webUrl}/login`, { waitUntil: "networkidle" });
+    // The app's icon is what the browser asks for instead of /favicon.ico.
+    expect(await page.locator('link[rel="icon"]').getAttribute("href")).toMatch(/^\/icon\.svg/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it("C2 shows the message for a wrong password and sets no session cookie", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -1,3 +1,5 @@
+// @module-tag browser
+// @module-tag redis
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

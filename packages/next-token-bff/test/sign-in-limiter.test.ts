@@ -75,7 +75,7 @@ describe("C1 sign-in limiter (in memory)", () => {
   });
 });
 
-describe("C1 sign-in limiter in Redis (real redis-server)", () => {
+describe("C1 sign-in limiter in Redis (real redis-server)", { tags: ["redis"] }, () => {
   let redis: RedisServer;
 
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+// @module-tag browser
 import { type Browser, request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, submitSignIn } from "../support/browser";

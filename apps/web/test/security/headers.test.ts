@@ -1,3 +1,4 @@
+// @module-tag browser
 import type { Browser } from "playwright-core";
 import { NextRequest, NextResponse } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

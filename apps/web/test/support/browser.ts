@@ -1,9 +1,10 @@
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { systemProgram } from "../../../../scripts/vitest/prerequisites";
 
 /** Debian's chromium (Playwright's own browser download does not work on these machines). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: systemProgram("browser"),
     headless: true,
     args: [
       "--headless",

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { decode } from "next-auth/jwt";
+import { systemProgram } from "../../../../scripts/vitest/prerequisites";
 import { webServerEnv } from "./context";
 import { freePort, startProcess, stopProcess, waitForHttp } from "./processes";
 
@@ -126,7 +127,7 @@ export async function startWeb(options: {
 export async function startRedis(maxSeconds = 900): Promise<Server> {
   const port = await freePort();
   const proc = startProcess(
-    "redis-server",
+    systemProgram("redis"),
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
     { cwd: repoRoot, env: process.env, maxSeconds },
   );

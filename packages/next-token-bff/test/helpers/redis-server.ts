@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { systemProgram } from "../../../../scripts/vitest/prerequisites.js";
 
 /** A throwaway `redis-server` on a free loopback port; it stops by itself after `maxSeconds`. */
 export interface RedisServer {
@@ -23,7 +24,7 @@ export async function startRedisServer(maxSeconds = 300): Promise<RedisServer> {
   const port = await freePort();
   const child = spawn(
     "timeout",
-    [String(maxSeconds), "redis-server", "--port", String(port), "--bind", "127.0.0.1"].concat([
+    [String(maxSeconds), systemProgram("redis"), "--port", String(port), "--bind", "127.0.0.1"].concat([
       "--save",
       "",
       "--appendonly",

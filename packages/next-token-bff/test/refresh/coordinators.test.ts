@@ -92,7 +92,7 @@ describe("B9 in-memory single-flight", () => {
   });
 });
 
-describe("B9 Redis single-flight (real redis-server)", () => {
+describe("B9 Redis single-flight (real redis-server)", { tags: ["redis"] }, () => {
   let redis: RedisServer;
   let url: string;
   const logs: string[] = [];
