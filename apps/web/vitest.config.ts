@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { SkippedOnPurposeReporter, prerequisiteTags } from "../../scripts/vitest/prerequisites";
+import { SkippedOnPurposeReporter, prerequisiteTags } from "../../test-support/prerequisites.js";
 
 // Browser tests against a production build and the real reference API, both started once by
 // the global setup. Files run one after another: they share the two servers and 2 CPU cores.

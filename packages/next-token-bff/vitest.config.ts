@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { SkippedOnPurposeReporter, prerequisiteTags } from "../../scripts/vitest/prerequisites";
+import { SkippedOnPurposeReporter, prerequisiteTags } from "../../test-support/prerequisites.js";
 
 export default defineConfig({
   test: {

@@ -6,16 +6,16 @@ import { messageFor } from "./login-form";
 
 /**
  * "Sign in with <provider>": next-auth's OAuth sign-in (authorization code + PKCE at the
- * upstream), back to the same safe `callbackPath` as the password form. When the form is not
+ * upstream), back to the same checked `callbackUrl` as the password form. When the form is not
  * shown, this also shows why an earlier attempt failed.
  */
 export function CodeFlowSignIn({
   providerName,
-  callbackPath,
+  callbackUrl,
   initialError,
 }: {
   providerName: string;
-  callbackPath: string;
+  callbackUrl: string;
   initialError: string | null;
 }) {
   const [pending, setPending] = useState(false);
@@ -26,7 +26,7 @@ export function CodeFlowSignIn({
     setError(null);
     try {
       // Navigates to the upstream's authorization endpoint; only returns on a failure.
-      await signIn("upstream", { callbackUrl: callbackPath });
+      await signIn("upstream", { callbackUrl });
     } catch {
       setError(messageFor("upstream_unavailable"));
       setPending(false);

@@ -13,10 +13,11 @@ export function messageFor(errorParam: string | null): string | null {
 }
 
 export function LoginForm({
-  callbackPath,
+  callbackUrl,
   initialError,
 }: {
-  callbackPath: string;
+  /** Where to go once signed in: an absolute URL on the app's origin (`redirectTarget`). */
+  callbackUrl: string;
   initialError: string | null;
 }) {
   const [pending, setPending] = useState(false);
@@ -44,7 +45,7 @@ export function LoginForm({
         return;
       }
       // A full navigation, so the server renders the next page with the new cookie.
-      window.location.assign(callbackPath);
+      window.location.assign(callbackUrl);
     } catch {
       setError(messageFor("upstream_unavailable"));
       setPending(false);

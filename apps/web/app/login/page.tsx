@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getServerSessionState, safeCallbackPath } from "next-token-bff/server";
+import { getServerSessionState, redirectTarget } from "next-token-bff/server";
 import { getBff } from "../../lib/bff";
 import { CodeFlowSignIn } from "./code-flow-sign-in";
 import { LoginForm } from "./login-form";
@@ -15,10 +15,10 @@ function first(value: string | string[] | undefined): string | undefined {
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const callbackPath = safeCallbackPath(first(params.callbackUrl));
+  const { signInMethods, upstream, nextAuthUrl } = getBff().config;
+  const callbackUrl = redirectTarget(first(params.callbackUrl), nextAuthUrl);
   const state = await getServerSessionState(getBff);
-  if (state.status === "active") redirect(callbackPath);
-  const { signInMethods, upstream } = getBff().config;
+  if (state.status === "active") redirect(callbackUrl);
   const withForm = signInMethods.includes("password");
   const error = first(params.error) ?? null;
 
@@ -30,7 +30,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           Your session ended, please sign in again.
         </p>
       ) : null}
-      {withForm ? <LoginForm callbackPath={callbackPath} initialError={error} /> : null}
+      {withForm ? <LoginForm callbackUrl={callbackUrl} initialError={error} /> : null}
       {withForm && signInMethods.includes("code") ? (
         <p className="muted" aria-hidden="true">
           or
@@ -39,7 +39,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       {signInMethods.includes("code") ? (
         <CodeFlowSignIn
           providerName={upstream.name}
-          callbackPath={callbackPath}
+          callbackUrl={callbackUrl}
           initialError={withForm ? null : error}
         />
       ) : null}

@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
-import { systemProgram } from "../../../../scripts/vitest/prerequisites";
+import { systemProgram } from "../../../../test-support/prerequisites.js";
 
 /** Debian's chromium (Playwright's own browser download does not work on these machines). */
 export function launchBrowser(): Promise<Browser> {

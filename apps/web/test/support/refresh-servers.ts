@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { decode } from "next-auth/jwt";
-import { systemProgram } from "../../../../scripts/vitest/prerequisites";
+import { systemProgram } from "../../../../test-support/prerequisites.js";
 import { webServerEnv } from "./context";
 import { freePort, startProcess, stopProcess, waitForHttp } from "./processes";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { safeCallbackPath } from "next-token-bff/client";
+import { redirectTarget } from "next-token-bff/client";
 import { type FormEvent, useState } from "react";
 
 /** The sign-in form: next-auth's credentials callback (CSRF token included by `signIn`). */
@@ -10,8 +10,9 @@ export default function LoginPage() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const callbackUrl = safeCallbackPath(
+    const callbackUrl = redirectTarget(
       new URLSearchParams(window.location.search).get("callbackUrl"),
+      window.location.origin,
     );
     const result = await signIn("credentials", {
       username: String(form.get("username")),

@@ -3,7 +3,7 @@ export type { BffSessionProviderProps } from "./bff-session-provider.js";
 export { SignedOutRedirect } from "./signed-out-redirect.js";
 export { useSecondsUntil, formatDuration } from "./use-seconds-until.js";
 export { asPublicSession } from "../shared/public-session-guard.js";
-export { safeCallbackPath, loginPathFor } from "../shared/callback-url.js";
+export { redirectTarget, safeCallbackPath, loginPathFor } from "../shared/callback-url.js";
 export type { PublicSession } from "../session/public-session.js";
 export { endSessionInBrowser, loginUrlForReason, upstreamFetch } from "./upstream-fetch.js";
 export type {

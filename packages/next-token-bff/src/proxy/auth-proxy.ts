@@ -1,7 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import type { Bff } from "../server/bff.js";
 import type { SessionReadResult } from "../session/session-reader.js";
-import { loginPathFor } from "../shared/callback-url.js";
+import { loginPathFor, redirectTarget } from "../shared/callback-url.js";
 import { recordActivity } from "./record-activity.js";
 
 /** Options of {@link createAuthProxy}. */
@@ -59,7 +59,7 @@ export function createAuthProxy(options: AuthProxyOptions): AuthProxy {
 
     if (state.status !== "active") {
       if (!isProtected(pathname, options.protectedPaths)) return NextResponse.next();
-      const target = new URL(
+      const target = redirectTarget(
         loginPathFor(`${pathname}${search}`, loginPath),
         bff.config.nextAuthUrl,
       );

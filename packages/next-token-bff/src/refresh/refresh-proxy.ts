@@ -1,7 +1,7 @@
 import { NextRequest, NextResponse } from "next/server";
 import type { Bff } from "../server/bff.js";
 import { type SessionReadResult, activeSession } from "../session/session-reader.js";
-import { loginPathFor } from "../shared/callback-url.js";
+import { loginPathFor, redirectTarget } from "../shared/callback-url.js";
 import type { SessionRefreshResult, SessionRefresher } from "./session-refresh.js";
 
 /** A `proxy.ts` function. */
@@ -98,7 +98,7 @@ export function createSessionRefreshProxy(options: SessionRefreshProxyOptions) {
       const response = refreshOnly.has(pathname)
         ? NextResponse.json({}, { headers: { "cache-control": "no-store" } })
         : NextResponse.redirect(
-            new URL(loginPathFor(`${pathname}${search}`, loginPath), bff.config.nextAuthUrl),
+            redirectTarget(loginPathFor(`${pathname}${search}`, loginPath), bff.config.nextAuthUrl),
           );
       response.headers.set("cache-control", "no-store");
       return appendSetCookies(response, result.clearCookies);

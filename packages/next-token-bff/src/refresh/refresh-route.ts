@@ -1,5 +1,5 @@
 import type { Bff } from "../server/bff.js";
-import { loginPathFor, safeCallbackPath } from "../shared/callback-url.js";
+import { loginPathFor, redirectTarget, safeCallbackPath } from "../shared/callback-url.js";
 import type { SessionRefresher } from "./session-refresh.js";
 import { retriedSetCookie, tokenFingerprint } from "./rejected-token.js";
 import { parseCookieHeader } from "../session/cookie-header.js";
@@ -16,8 +16,8 @@ export interface SessionRefreshRouteOptions {
 
 const noStore = { "cache-control": "no-store" };
 
-function redirect(location: string, base: string, setCookies: readonly string[] = []): Response {
-  const headers = new Headers({ ...noStore, location: new URL(location, base).toString() });
+function redirect(location: string, appUrl: string, setCookies: readonly string[] = []): Response {
+  const headers = new Headers({ ...noStore, location: redirectTarget(location, appUrl) });
   for (const cookie of setCookies) headers.append("set-cookie", cookie);
   return new Response(null, { status: 303, headers });
 }

@@ -35,7 +35,7 @@ export type { PublicSession } from "../session/public-session.js";
 export type { LifetimePolicy } from "../session/lifetime-policy.js";
 export { sessionCookieName, joinSessionCookie } from "../session/session-cookie.js";
 export { parseCookieHeader } from "../session/cookie-header.js";
-export { safeCallbackPath, loginPathFor } from "../shared/callback-url.js";
+export { redirectTarget, safeCallbackPath, loginPathFor } from "../shared/callback-url.js";
 export { createServerUpstream } from "./upstream-client.js";
 export type {
   ServerUpstreamClient,

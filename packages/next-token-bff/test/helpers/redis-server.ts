@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { systemProgram } from "../../../../scripts/vitest/prerequisites.js";
+import { systemProgram } from "../../../../test-support/prerequisites.js";
 
 /** A throwaway `redis-server` on a free loopback port; it stops by itself after `maxSeconds`. */
 export interface RedisServer {
@@ -24,12 +24,14 @@ export async function startRedisServer(maxSeconds = 300): Promise<RedisServer> {
   const port = await freePort();
   const child = spawn(
     "timeout",
-    [String(maxSeconds), systemProgram("redis"), "--port", String(port), "--bind", "127.0.0.1"].concat([
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-    ]),
+    [
+      String(maxSeconds),
+      systemProgram("redis"),
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+    ].concat(["--save", "", "--appendonly", "no"]),
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
