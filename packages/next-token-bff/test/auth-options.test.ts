@@ -1,10 +1,10 @@
 import type { AuthOptions } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { describe, expect, it, vi } from "vitest";
-import { loadBffConfig } from "../src/config/bff-config.js";
-import type { UpstreamProvider } from "../src/providers/types.js";
-import { createBff } from "../src/server/bff.js";
-import { memoryEndedSessionStore } from "../src/session/ended-sessions.js";
+import { loadBffConfig } from "../src/lib/config/bff-config.js";
+import type { UpstreamProvider } from "../src/lib/providers/types.js";
+import { createBff } from "../src/lib/bff/bff.js";
+import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
 import { sampleClaims } from "./helpers/claims.js";
 
 const tokens = {
@@ -107,7 +107,7 @@ describe("next-auth options", () => {
 
   it("turns provider failures into the stable code carried as the error message", async () => {
     const { options, provider } = setup();
-    const { BffError } = await import("../src/errors/bff-error.js");
+    const { BffError } = await import("../src/lib/errors/bff-error.js");
     vi.mocked(provider.signIn).mockRejectedValueOnce(
       new BffError("too_many_attempts", "x", { retryAfterSeconds: 60 }),
     );
@@ -123,7 +123,7 @@ describe("next-auth options", () => {
       TRUSTED_PROXY_HOPS: "1",
       SIGN_IN_LIMIT_PER_ADDRESS: "2",
     });
-    const { BffError } = await import("../src/errors/bff-error.js");
+    const { BffError } = await import("../src/lib/errors/bff-error.js");
     vi.mocked(provider.signIn).mockRejectedValue(new BffError("invalid_credentials", "no"));
     const authorize = authorizeOf(options);
     const from = (chain: string) => ({ headers: { "x-forwarded-for": chain } });

@@ -1,10 +1,10 @@
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { loadBffConfig } from "../src/config/bff-config.js";
-import { createAuthProxy } from "../src/proxy/auth-proxy.js";
-import { type Bff, createBff } from "../src/server/bff.js";
-import { memoryEndedSessionStore } from "../src/session/ended-sessions.js";
+import { loadBffConfig } from "../src/lib/config/bff-config.js";
+import { createAuthProxy } from "../src/lib/proxy/auth-proxy.js";
+import { type Bff, createBff } from "../src/lib/bff/bff.js";
+import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
 import { sampleClaims } from "./helpers/claims.js";
 
 const bff: Bff = createBff({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginPathFor, safeCallbackPath } from "../src/shared/callback-url.js";
+import { loginPathFor, safeCallbackPath } from "../src/lib/redirect/callback-url.js";
 
 describe("A4 safeCallbackPath", () => {
   it.each([

@@ -1,18 +1,18 @@
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { afterEach, describe, expect, it } from "vitest";
-import { type BffConfig, loadBffConfig } from "../src/config/bff-config.js";
-import { BffError } from "../src/errors/bff-error.js";
-import { createOidcProvider, discoveryUrl } from "../src/providers/oidc.js";
-import type { UpstreamProvider, UpstreamTokens } from "../src/providers/types.js";
-import { createAuthOptions } from "../src/server/auth-options.js";
+import { type BffConfig, loadBffConfig } from "../src/lib/config/bff-config.js";
+import { BffError } from "../src/lib/errors/bff-error.js";
+import { createOidcProvider, discoveryUrl } from "../src/lib/providers/oidc.js";
+import type { UpstreamProvider, UpstreamTokens } from "../src/lib/providers/types.js";
+import { createAuthOptions } from "../src/lib/sign-in/auth-options.js";
 import {
   type CodeFlowProfile,
   codeFlowScope,
   createCodeFlowProvider,
-} from "../src/server/code-flow-provider.js";
-import { signedInUser } from "../src/server/signed-in-user.js";
-import { createSignInLimiter } from "../src/server/sign-in-limiter.js";
-import { memoryEndedSessionStore } from "../src/session/ended-sessions.js";
+} from "../src/lib/sign-in/code-flow-provider.js";
+import { signedInUser } from "../src/lib/sign-in/signed-in-user.js";
+import { createSignInLimiter } from "../src/lib/sign-in/sign-in-limiter.js";
+import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
 import { fakeJwt, startFakeUpstream } from "./helpers/fake-upstream.js";
 
 const base = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadBffConfig } from "../src/config/bff-config.js";
-import { DEMO_NEXTAUTH_SECRET } from "../src/config/demo-values.js";
-import { BffError } from "../src/errors/bff-error.js";
+import { loadBffConfig } from "../src/lib/config/bff-config.js";
+import { DEMO_NEXTAUTH_SECRET } from "../src/lib/config/demo-values.js";
+import { BffError } from "../src/lib/errors/bff-error.js";
 
 const valid = {
   UPSTREAM_URL: "http://127.0.0.1:4000",

@@ -4,13 +4,13 @@
  * `classifyByStatus`, `BffError`) do the HTTP and the error model; the provider only maps shapes.
  */
 import { afterEach, expect, it } from "vitest";
-import { BffError } from "../src/errors/bff-error.js";
+import { BffError } from "../src/lib/errors/bff-error.js";
 import {
   type UpstreamProvider,
   type UpstreamTokens,
   callUpstream,
   classifyByStatus,
-} from "../src/providers/index.js";
+} from "../src/providers.js";
 import { startFakeUpstream } from "./helpers/fake-upstream.js";
 
 interface Envelope<T> {

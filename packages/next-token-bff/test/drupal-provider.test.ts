@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BffError } from "../src/errors/bff-error.js";
-import { createDrupalProvider } from "../src/providers/drupal.js";
+import { BffError } from "../src/lib/errors/bff-error.js";
+import { createDrupalProvider } from "../src/lib/providers/drupal.js";
 import { type FakeRoute, fakeJwt, startFakeUpstream } from "./helpers/fake-upstream.js";
 
 const accessToken = fakeJwt({ sub: "5", scope: ["editor"], exp: 1_900_000_000.25 });

@@ -4,7 +4,7 @@ import {
   describeError,
   formatSignInErrorParam,
   parseSignInErrorParam,
-} from "../src/errors/index.js";
+} from "../src/errors.js";
 
 describe("error codes", () => {
   it("gives every code a message that names no internals", () => {

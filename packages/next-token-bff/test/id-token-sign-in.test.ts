@@ -1,13 +1,13 @@
 import type { AuthOptions } from "next-auth";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadBffConfig } from "../src/config/bff-config.js";
-import { BffError } from "../src/errors/bff-error.js";
-import { createDrupalProvider } from "../src/providers/drupal.js";
-import { userFromIdToken } from "../src/providers/id-token-user.js";
-import { createOAuth2PasswordProvider } from "../src/providers/oauth2-password.js";
-import type { UpstreamProvider } from "../src/providers/types.js";
-import { createBff } from "../src/server/bff.js";
-import { memoryEndedSessionStore } from "../src/session/ended-sessions.js";
+import { loadBffConfig } from "../src/lib/config/bff-config.js";
+import { BffError } from "../src/lib/errors/bff-error.js";
+import { createDrupalProvider } from "../src/lib/providers/drupal.js";
+import { userFromIdToken } from "../src/lib/providers/id-token-user.js";
+import { createOAuth2PasswordProvider } from "../src/lib/providers/oauth2-password.js";
+import type { UpstreamProvider } from "../src/lib/providers/types.js";
+import { createBff } from "../src/lib/bff/bff.js";
+import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
 import { type FakeRoute, fakeJwt, startFakeUpstream } from "./helpers/fake-upstream.js";
 
 // Sign-in without the userinfo round trip when the password grant's response carries an

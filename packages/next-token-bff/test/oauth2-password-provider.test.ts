@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createOAuth2PasswordProvider } from "../src/providers/oauth2-password.js";
+import { createOAuth2PasswordProvider } from "../src/lib/providers/oauth2-password.js";
 import { fakeJwt, startFakeUpstream } from "./helpers/fake-upstream.js";
 
 let stop: (() => Promise<void>) | undefined;

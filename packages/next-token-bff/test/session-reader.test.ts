@@ -1,8 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { memoryEndedSessionStore } from "../src/session/ended-sessions.js";
-import { createSessionReader } from "../src/session/session-reader.js";
-import { joinSessionCookie, splitSessionCookie } from "../src/session/session-cookie.js";
+import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
+import { createSessionReader } from "../src/lib/session/session-reader.js";
+import { joinSessionCookie, splitSessionCookie } from "../src/lib/session/session-cookie.js";
 import { sampleClaims } from "./helpers/claims.js";
 
 const secret = "s".repeat(40);

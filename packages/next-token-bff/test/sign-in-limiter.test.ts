@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeRedisConnections, redisConnection } from "../src/refresh/redis-connection.js";
-import { clientAddress } from "../src/server/client-address.js";
-import { type SignInLimiter, createSignInLimiter } from "../src/server/sign-in-limiter.js";
+import { closeRedisConnections, redisConnection } from "../src/lib/redis/redis-connection.js";
+import { clientAddress } from "../src/lib/sign-in/client-address.js";
+import { type SignInLimiter, createSignInLimiter } from "../src/lib/sign-in/sign-in-limiter.js";
 import { type RedisServer, startRedisServer } from "./helpers/redis-server.js";
 
 const limits = { perAddress: 3, perAccount: 4, windowSeconds: 900 };

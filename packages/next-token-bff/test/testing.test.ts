@@ -1,6 +1,6 @@
 import { decode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSessionClaims } from "../src/session/claims.js";
+import { readSessionClaims } from "../src/lib/session/claims.js";
 import { type ReferenceApi, mintSessionCookie, startReferenceApi } from "../src/testing/index.js";
 
 const secret = "a-test-secret-that-is-at-least-32-characters-long";

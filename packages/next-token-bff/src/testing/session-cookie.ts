@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import type { SessionClaims } from "../session/claims.js";
-import { sessionCookieName, splitSessionCookie } from "../session/session-cookie.js";
+import type { SessionClaims } from "../lib/session/claims.js";
+import { sessionCookieName, splitSessionCookie } from "../lib/session/session-cookie.js";
 
 /** What {@link mintSessionCookie} puts in the session; every field has a test-friendly default. */
 export interface MintSessionCookieOptions {

@@ -1,4 +1,4 @@
-import type { SessionClaims } from "../../src/session/claims.js";
+import type { SessionClaims } from "../../src/lib/session/claims.js";
 
 export function sampleClaims(overrides: Partial<SessionClaims> = {}): SessionClaims {
   const now = Math.floor(Date.now() / 1000);

@@ -7,8 +7,8 @@ import {
   proxyPathOfLink,
   readUpstreamProblem,
   upstreamPathOfLink,
-} from "../../src/jsonapi/index.js";
-import { rejectedRefreshPathFor, tokenFingerprint } from "../../src/refresh/rejected-token.js";
+} from "../../src/lib/jsonapi/index.js";
+import { rejectedRefreshPathFor, tokenFingerprint } from "../../src/lib/refresh/rejected-token.js";
 
 const jsonApi = "application/vnd.api+json";
 

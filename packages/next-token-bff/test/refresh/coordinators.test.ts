@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RefreshOutcome } from "../../src/refresh/coordinator.js";
-import { createMemoryRefreshCoordinator } from "../../src/refresh/memory-coordinator.js";
-import { closeRedisConnections, redisConnection } from "../../src/refresh/redis-connection.js";
-import { createRedisRefreshCoordinator } from "../../src/refresh/redis-coordinator.js";
-import { redisEndedSessionStore } from "../../src/refresh/redis-ended-sessions.js";
-import { createOutcomeSealer, refreshKeyOf } from "../../src/refresh/sealed-outcome.js";
+import type { RefreshOutcome } from "../../src/lib/refresh/coordinator.js";
+import { createMemoryRefreshCoordinator } from "../../src/lib/refresh/memory-coordinator.js";
+import { closeRedisConnections, redisConnection } from "../../src/lib/redis/redis-connection.js";
+import { createRedisRefreshCoordinator } from "../../src/lib/refresh/redis-coordinator.js";
+import { redisEndedSessionStore } from "../../src/lib/session/redis-ended-sessions.js";
+import { createOutcomeSealer, refreshKeyOf } from "../../src/lib/refresh/sealed-outcome.js";
 import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
 
 const secret = "refresh-coordinator-test-secret-0123456789";

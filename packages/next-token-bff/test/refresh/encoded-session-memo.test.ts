@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEncodedSessionMemo } from "../../src/refresh/encoded-session-memo.js";
+import { createEncodedSessionMemo } from "../../src/lib/refresh/encoded-session-memo.js";
 import { sampleClaims } from "../helpers/claims.js";
 
 /** An encoder that returns a new value per call and counts the calls. */

@@ -3,18 +3,18 @@ import type * as Jose from "jose";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { loadBffConfig } from "../../src/config/bff-config.js";
-import type { UpstreamProvider, UpstreamTokens } from "../../src/providers/types.js";
-import { createAuthProxy } from "../../src/proxy/auth-proxy.js";
-import { createMemoryRefreshCoordinator } from "../../src/refresh/memory-coordinator.js";
-import { createSessionRefreshProxy } from "../../src/refresh/refresh-proxy.js";
-import { createSessionRefresher } from "../../src/refresh/session-refresh.js";
-import { type Bff, createBff } from "../../src/server/bff.js";
-import type { SessionClaims } from "../../src/session/claims.js";
+import { loadBffConfig } from "../../src/lib/config/bff-config.js";
+import type { UpstreamProvider, UpstreamTokens } from "../../src/lib/providers/types.js";
+import { createAuthProxy } from "../../src/lib/proxy/auth-proxy.js";
+import { createMemoryRefreshCoordinator } from "../../src/lib/refresh/memory-coordinator.js";
+import { createSessionRefreshProxy } from "../../src/lib/refresh/refresh-proxy.js";
+import { createSessionRefresher } from "../../src/lib/refresh/session-refresh.js";
+import { type Bff, createBff } from "../../src/lib/bff/bff.js";
+import type { SessionClaims } from "../../src/lib/session/claims.js";
 import {
   type EndedSessionStore,
   memoryEndedSessionStore,
-} from "../../src/session/ended-sessions.js";
+} from "../../src/lib/session/ended-sessions.js";
 import { sampleClaims } from "../helpers/claims.js";
 
 // Counts every session decrypt made by the library (its decoder is the only caller of jose's

@@ -1,20 +1,20 @@
 import fc from "fast-check";
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Bff } from "../../src/server/bff.js";
-import { readSessionClaims } from "../../src/session/claims.js";
-import { createUpstreamRoute, upstreamRouteMethods } from "../../src/upstream/index.js";
-import type { UpstreamRoute } from "../../src/upstream/index.js";
+import type { Bff } from "../../src/lib/bff/bff.js";
+import { readSessionClaims } from "../../src/lib/session/claims.js";
+import { createUpstreamRoute, upstreamRouteMethods } from "../../src/lib/upstream/index.js";
+import type { UpstreamRoute } from "../../src/lib/upstream/index.js";
 import {
   requestHeaderAllowList,
   upstreamRequestHeaders,
-} from "../../src/upstream/request-headers.js";
+} from "../../src/lib/upstream/request-headers.js";
 import {
   browserResponseHeaders,
   responseHeaderAllowList,
-} from "../../src/upstream/response-headers.js";
-import { createSessionDecoder } from "../../src/upstream/session-decoder.js";
-import { createPathPolicy, resolveUpstreamPath } from "../../src/upstream/upstream-path.js";
+} from "../../src/lib/upstream/response-headers.js";
+import { createSessionDecoder } from "../../src/lib/session/session-decoder.js";
+import { createPathPolicy, resolveUpstreamPath } from "../../src/lib/upstream/upstream-path.js";
 import { APP, proxyRequest } from "../upstream/support/requests.js";
 import { fakeClaims, sessionCookie, testBff } from "../upstream/support/sessions.js";
 import { type SpyUpstream, startSpyUpstream } from "../upstream/support/spy-upstream.js";

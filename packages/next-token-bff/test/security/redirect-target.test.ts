@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { redirectValues } from "../../../../test-support/redirect-values.js";
-import { redirectTarget, safeCallbackPath } from "../../src/shared/callback-url.js";
+import { redirectTarget, safeCallbackPath } from "../../src/lib/redirect/callback-url.js";
 
 /**
  * A4 (open redirect) by generated values: whatever a caller puts in `callbackUrl`, the

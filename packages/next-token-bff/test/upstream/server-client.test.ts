@@ -1,11 +1,11 @@
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { loadBffConfig } from "../../src/config/bff-config.js";
-import { retriedCookieName, tokenFingerprint } from "../../src/refresh/rejected-token.js";
-import { type Bff, createBff } from "../../src/server/bff.js";
-import { createServerUpstream } from "../../src/server/upstream-client.js";
-import type { SessionClaims } from "../../src/session/claims.js";
-import { memoryEndedSessionStore } from "../../src/session/ended-sessions.js";
+import { loadBffConfig } from "../../src/lib/config/bff-config.js";
+import { retriedCookieName, tokenFingerprint } from "../../src/lib/refresh/rejected-token.js";
+import { type Bff, createBff } from "../../src/lib/bff/bff.js";
+import { createServerUpstream } from "../../src/lib/upstream/server-client.js";
+import type { SessionClaims } from "../../src/lib/session/claims.js";
+import { memoryEndedSessionStore } from "../../src/lib/session/ended-sessions.js";
 import { sampleClaims } from "../helpers/claims.js";
 import { startFakeUpstream } from "../helpers/fake-upstream.js";
 

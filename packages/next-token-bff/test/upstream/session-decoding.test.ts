@@ -1,8 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { createSessionCache } from "../../src/upstream/session-cache.js";
-import { createSessionDecoder } from "../../src/upstream/session-decoder.js";
-import { clearSessionCookies } from "../../src/upstream/session-cookies.js";
+import { createSessionCache } from "../../src/lib/session/session-cache.js";
+import { createSessionDecoder } from "../../src/lib/session/session-decoder.js";
+import { clearSessionCookies } from "../../src/lib/session/clear-session-cookies.js";
 import { fakeClaims } from "./support/sessions.js";
 
 const secret = "decoder-test-secret-0123456789abcdefghij";

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import type { Bff } from "../../../src/server/bff.js";
-import { createBff } from "../../../src/server/bff.js";
-import { loadBffConfig } from "../../../src/config/bff-config.js";
-import type { SessionClaims } from "../../../src/session/claims.js";
-import { splitSessionCookie } from "../../../src/session/session-cookie.js";
+import type { Bff } from "../../../src/lib/bff/bff.js";
+import { createBff } from "../../../src/lib/bff/bff.js";
+import { loadBffConfig } from "../../../src/lib/config/bff-config.js";
+import type { SessionClaims } from "../../../src/lib/session/claims.js";
+import { splitSessionCookie } from "../../../src/lib/session/session-cookie.js";
 
 export const APP_ORIGIN = "http://app.test:3000";
 export const TEST_SECRET = "upstream-proxy-test-secret-0123456789abcdef";

@@ -1,0 +1,230 @@
+import { z } from "zod";
+import { BffError } from "../errors/bff-error.js";
+import type { SignInLimits } from "../sign-in/sign-in-limiter.js";
+import { knownPublicSecrets } from "./demo-values.js";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((value) => ["1", "true", "yes", "on"].includes(value));
+
+const seconds = z.coerce.number().int().positive();
+const optionalUrl = z.url().optional();
+
+const required = (message: string) => z.string({ message }).min(1, message);
+
+const envSchema = z.object({
+  DEMO_MODE: flag.default(false),
+  UPSTREAM_KIND: z.enum(["drupal", "oauth2", "oidc"]).default("drupal"),
+  UPSTREAM_URL: z.url({
+    message:
+      "must be the upstream's base URL (the issuer URL when UPSTREAM_KIND=oidc), e.g. http://127.0.0.1:4000",
+  }),
+  UPSTREAM_NAME: z.string().trim().max(60).optional(),
+  SIGN_IN_METHODS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return undefined;
+      const methods = value.split(",").map((method) => method.trim());
+      const unknown = methods.filter((method) => method !== "password" && method !== "code");
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must list \`password\` and/or \`code\` (comma-separated); unknown: ${unknown.join(", ")}`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(methods)] as SignInMethod[];
+    }),
+  UPSTREAM_AUTHORIZATION_URL: optionalUrl,
+  UPSTREAM_CLIENT_ID: required("is required: the OAuth client id registered at the upstream"),
+  UPSTREAM_CLIENT_SECRET: required("is required: that OAuth client's secret"),
+  UPSTREAM_SCOPE: z.string().default(""),
+  UPSTREAM_TOKEN_URL: optionalUrl,
+  UPSTREAM_REVOCATION_URL: optionalUrl,
+  UPSTREAM_USERINFO_URL: optionalUrl,
+  UPSTREAM_REVOKE_ALL_URL: optionalUrl,
+  UPSTREAM_REFRESH_TOKEN_TTL: seconds.default(1_209_600),
+  SESSION_IDLE_TIMEOUT: seconds.default(30 * 60),
+  SIGN_IN_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(50),
+  SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  SIGN_IN_LIMIT_WINDOW: seconds.default(15 * 60),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ message: "must be the number of reverse proxies in front of this app, e.g. 1" })
+    .int()
+    .min(0)
+    .max(10)
+    .default(0),
+  SESSION_MAX_AGE: seconds.default(12 * 60 * 60),
+  NEXTAUTH_URL: z.url({ message: "must be this app's public URL, e.g. https://app.example.com" }),
+  NEXTAUTH_SECRET: z
+    .string({ message: "is required: generate one with `openssl rand -base64 32`" })
+    .min(32, "must be at least 32 characters: generate one with `openssl rand -base64 32`"),
+});
+
+/** `password`: the form (password grant); `code`: authorization code + PKCE at the upstream. */
+export type SignInMethod = "password" | "code";
+
+/** The checked configuration {@link loadBffConfig} builds from environment variables. */
+export interface BffConfig {
+  /** `DEMO_MODE`: allows the public demo secret and offers both sign-in methods. Default: `false`. */
+  demoMode: boolean;
+  /**
+   * `SIGN_IN_METHODS`: which sign-in methods `/login` offers, in this order. Never empty.
+   * Default: `["password", "code"]` in demo mode, `["password"]` otherwise.
+   */
+  signInMethods: SignInMethod[];
+  /** The upstream that signs users in and issues their tokens. */
+  upstream: {
+    /** `UPSTREAM_KIND`: which provider talks to the upstream. Default: `"drupal"`. */
+    kind: "drupal" | "oauth2" | "oidc";
+    /**
+     * `UPSTREAM_NAME`: shown as "Sign in with <name>".
+     * Default: `Drupal`, `OAuth` or `OpenID Connect`, after `kind`.
+     */
+    name: string;
+    /** `UPSTREAM_URL`: the upstream's base URL (the issuer URL for `oidc`). Required. */
+    baseUrl: string;
+    /** `UPSTREAM_CLIENT_ID`: the OAuth client id registered at the upstream. Required. */
+    clientId: string;
+    /** `UPSTREAM_CLIENT_SECRET`: that client's secret. Required. */
+    clientSecret: string;
+    /** `UPSTREAM_SCOPE`: space-separated scopes, trimmed. Default: `""` (none asked for). */
+    scope: string;
+    /**
+     * `UPSTREAM_TOKEN_URL`: the token endpoint. Required when `kind` is `oauth2`; unused otherwise.
+     * Default: `undefined`.
+     */
+    tokenUrl: string | undefined;
+    /**
+     * `UPSTREAM_AUTHORIZATION_URL`: the authorization endpoint of an `oauth2` upstream (code
+     * flow); discovered otherwise. Required for `oauth2` with the `code` method.
+     * Default: `undefined`.
+     */
+    authorizationUrl: string | undefined;
+    /** `UPSTREAM_REVOCATION_URL`: RFC 7009 token revocation endpoint (`oauth2` only). Default: `undefined`. */
+    revocationUrl: string | undefined;
+    /** `UPSTREAM_USERINFO_URL`: OpenID Connect userinfo endpoint (`oauth2` only). Default: `undefined`. */
+    userinfoUrl: string | undefined;
+    /**
+     * `UPSTREAM_REVOKE_ALL_URL`: an endpoint that revokes all of a user's tokens, used by
+     * "sign out everywhere" (`oauth2` only). Default: `undefined`.
+     */
+    revokeAllUrl: string | undefined;
+    /**
+     * `UPSTREAM_REFRESH_TOKEN_TTL`: how long the upstream's refresh tokens live, in seconds; it
+     * caps the session's absolute lifetime. Default: `1209600` (14 days).
+     */
+    refreshTokenLifetimeSeconds: number;
+  };
+  /** `NEXTAUTH_URL`: this app's public URL. Required. */
+  nextAuthUrl: string;
+  /** `NEXTAUTH_SECRET`: encrypts the session JWT; at least 32 characters. Required. */
+  secret: string;
+  /**
+   * Whether cookies are `Secure`. From NEXTAUTH_URL, never from a request: TLS may end at a
+   * proxy in front of us. Default: `true` when `NEXTAUTH_URL` starts with `https://`.
+   */
+  secureCookies: boolean;
+  /** Failed sign-ins allowed per browser address and per account (catalogue C1). */
+  signInLimits: SignInLimits;
+  /**
+   * `TRUSTED_PROXY_HOPS`: how many reverse proxies in front of this app append the client's
+   * address to `X-Forwarded-For`; the browser's address is read that many entries from the
+   * right. Default: `0` (the app faces browsers, which can then choose their own address).
+   */
+  trustedProxyHops: number;
+  /** How long a session may last. */
+  session: {
+    /** `SESSION_IDLE_TIMEOUT`: seconds without activity before the session ends. Default: `1800` (30 min). */
+    idleTimeoutSeconds: number;
+    /**
+     * `SESSION_MAX_AGE`: seconds from sign-in before the session ends, never longer than the
+     * upstream refresh token lives. Default: `43200` (12 h), capped by `refreshTokenLifetimeSeconds`.
+     */
+    absoluteLifetimeSeconds: number;
+  };
+}
+
+/**
+ * Reads and checks the configuration; every problem is reported at once, each with what to fix.
+ * Throws `BffError("misconfigured")`.
+ */
+export function loadBffConfig(env: Record<string, string | undefined>): BffConfig {
+  const result = envSchema.safeParse(env);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+
+  // Checked on the raw values too, so they are reported with the schema's problems.
+  const demoMode = flag.safeParse(env.DEMO_MODE ?? "").data ?? false;
+  if (!demoMode && env.NEXTAUTH_SECRET && knownPublicSecrets.includes(env.NEXTAUTH_SECRET)) {
+    problems.push(
+      "NEXTAUTH_SECRET is the public demo value; outside demo mode (DEMO_MODE=1) set a secret of your own",
+    );
+  }
+  if (env.UPSTREAM_KIND === "oauth2" && !env.UPSTREAM_TOKEN_URL) {
+    problems.push("UPSTREAM_TOKEN_URL is required when UPSTREAM_KIND=oauth2");
+  }
+  const methods = result.success ? signInMethodsOf(result.data.SIGN_IN_METHODS, demoMode) : [];
+  if (
+    env.UPSTREAM_KIND === "oauth2" &&
+    methods.includes("code") &&
+    !env.UPSTREAM_AUTHORIZATION_URL
+  ) {
+    problems.push(
+      "UPSTREAM_AUTHORIZATION_URL is required when UPSTREAM_KIND=oauth2 and SIGN_IN_METHODS includes code",
+    );
+  }
+  if (!result.success || problems.length > 0) {
+    throw new BffError(
+      "misconfigured",
+      `Invalid sign-in configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+  }
+
+  const data = result.data;
+  return {
+    demoMode: data.DEMO_MODE,
+    signInMethods: methods,
+    upstream: {
+      kind: data.UPSTREAM_KIND,
+      name: data.UPSTREAM_NAME || defaultUpstreamName[data.UPSTREAM_KIND],
+      baseUrl: data.UPSTREAM_URL,
+      clientId: data.UPSTREAM_CLIENT_ID,
+      clientSecret: data.UPSTREAM_CLIENT_SECRET,
+      scope: data.UPSTREAM_SCOPE.trim(),
+      tokenUrl: data.UPSTREAM_TOKEN_URL,
+      authorizationUrl: data.UPSTREAM_AUTHORIZATION_URL,
+      revocationUrl: data.UPSTREAM_REVOCATION_URL,
+      userinfoUrl: data.UPSTREAM_USERINFO_URL,
+      revokeAllUrl: data.UPSTREAM_REVOKE_ALL_URL,
+      refreshTokenLifetimeSeconds: data.UPSTREAM_REFRESH_TOKEN_TTL,
+    },
+    nextAuthUrl: data.NEXTAUTH_URL,
+    secret: data.NEXTAUTH_SECRET,
+    secureCookies: data.NEXTAUTH_URL.startsWith("https://"),
+    signInLimits: {
+      perAddress: data.SIGN_IN_LIMIT_PER_ADDRESS,
+      perAccount: data.SIGN_IN_LIMIT_PER_ACCOUNT,
+      windowSeconds: data.SIGN_IN_LIMIT_WINDOW,
+    },
+    trustedProxyHops: data.TRUSTED_PROXY_HOPS,
+    session: {
+      idleTimeoutSeconds: data.SESSION_IDLE_TIMEOUT,
+      absoluteLifetimeSeconds: Math.min(data.SESSION_MAX_AGE, data.UPSTREAM_REFRESH_TOKEN_TTL),
+    },
+  };
+}
+
+const defaultUpstreamName: Record<BffConfig["upstream"]["kind"], string> = {
+  drupal: "Drupal",
+  oauth2: "OAuth",
+  oidc: "OpenID Connect",
+};
+
+/** Default: both methods in demo mode, the password form alone otherwise. */
+function signInMethodsOf(listed: SignInMethod[] | undefined, demoMode: boolean): SignInMethod[] {
+  if (listed !== undefined && listed.length > 0) return listed;
+  return demoMode ? ["password", "code"] : ["password"];
+}

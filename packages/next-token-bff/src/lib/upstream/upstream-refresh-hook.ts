@@ -1,0 +1,21 @@
+import type { RefreshHook } from "./refresh-hook.js";
+import type { SessionRefresher } from "../refresh/session-refresh.js";
+
+/**
+ * The upstream route's `refresh` hook: the route has read the session and found the access
+ * token due (or refused by the upstream). Refreshed → the new claims and cookies; `expired` →
+ * null (the route ends the session, clears the cookie and answers 401 `session_expired`);
+ * `unavailable` → throws (the route keeps the session and answers 503).
+ */
+export function createUpstreamRefreshHook(refresher: SessionRefresher): RefreshHook {
+  return async ({ claims, request }) => {
+    const result = await refresher.refreshClaims(claims, {
+      cookieHeader: request.headers.get("cookie"),
+    });
+    if (result.status === "refreshed") {
+      return { claims: result.claims, setCookies: result.cookies.setCookies };
+    }
+    if (result.status === "expired") return null;
+    throw new Error("the token endpoint is unavailable; the session is kept");
+  };
+}

@@ -1,0 +1,333 @@
+import type { Dispatcher } from "undici";
+import type { Bff } from "../bff/bff.js";
+import type { SessionClaims } from "../session/claims.js";
+import { isSafeMethod, passesCsrfCheck } from "./csrf.js";
+import { errorResponse } from "./errors.js";
+import { answerToResponse, callUpstream, discardAnswer } from "./forward.js";
+import { type ProxySession, readProxySession } from "../session/proxy-session.js";
+import type { RefreshHook, RefreshedSession } from "./refresh-hook.js";
+import { RequestBodySource } from "./request-body.js";
+import { requestHeaderAllowList, upstreamRequestHeaders } from "./request-headers.js";
+import { defaultResponseContentTypes, responseHeaderAllowList } from "./response-headers.js";
+import { clearSessionCookies } from "../session/clear-session-cookies.js";
+import { type UpstreamPathPolicy, createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
+import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
+
+/** The HTTP methods the upstream route serves. */
+export const upstreamRouteMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+/** One of {@link upstreamRouteMethods}. */
+export type UpstreamRouteMethod = (typeof upstreamRouteMethods)[number];
+
+/** Options of {@link createUpstreamRoute}; only `getBff` is required. */
+export interface UpstreamRouteOptions {
+  /** Returns the app's BFF (built on first use). Required. */
+  getBff: () => Bff;
+  /** Where the route is mounted. Default `/api/upstream`. */
+  mountPath?: string;
+  /** Upstream path prefixes that may be reached. Default `["/jsonapi/"]` (also `/jsonapi`). */
+  allowedPathPrefixes?: string[];
+  /** What a decoded path segment may look like. Default `/^[A-Za-z0-9_~.-]+$/`. */
+  segmentPattern?: RegExp;
+  /** Default: the configured `UPSTREAM_URL`. A path in it is kept as a base path. */
+  upstreamUrl?: string;
+  /** Origins unsafe methods may come from. Default: the origin of `NEXTAUTH_URL`. */
+  allowedOrigins?: string[];
+  /** Request headers forwarded besides the defaults (never credentials or routing headers). Default: none. */
+  extraRequestHeaders?: string[];
+  /** Response headers passed back besides the defaults (never cookies or CORS). Default: none. */
+  extraResponseHeaders?: string[];
+  /** Media types a request body may have. Default JSON and JSON:API. */
+  requestContentTypes?: string[];
+  /** Media types served back. Default JSON, JSON:API and problem+json. */
+  responseContentTypes?: string[];
+  /** Largest request body, bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Until the upstream's response headers, and the longest pause in its body, ms. Default 10 s. */
+  timeoutMs?: number;
+  /** The shared undici keep-alive pool's settings. Default: see {@link UpstreamPoolOptions}. */
+  pool?: UpstreamPoolOptions;
+  /** Also end the session on an upstream 403 (for upstreams that answer 403 to dead tokens). Default: `false`. */
+  endSessionOnForbidden?: boolean;
+  /** Token refresh (issue 5). Without it, an upstream 401 ends the session at once. Default: none. */
+  refresh?: RefreshHook;
+  /** With `refresh`: refresh before forwarding when the access token expires this soon. Default 30. */
+  refreshSkewSeconds?: number;
+  /** Test seam: the dispatcher to use instead of the shared pool. Default: the shared pool. */
+  dispatcher?: Dispatcher;
+  /** Where unexpected failures are reported (never with tokens). Default: `console.error`. */
+  log?: (message: string, error: unknown) => void;
+}
+
+/** Next passes `{ params: Promise<{ path: string[] }> }` to a `[...path]` route. */
+export interface UpstreamRouteContext {
+  /** The route's dynamic segments; `path` holds the upstream path. */
+  params?: Promise<Record<string, string | string[] | undefined>>;
+}
+
+/** A route handler as Next calls it for `[...path]`. */
+export type UpstreamRouteHandler = (
+  request: Request,
+  context?: UpstreamRouteContext,
+) => Promise<Response>;
+
+/** What {@link createUpstreamRoute} returns: one handler per method, to export from `route.ts`. */
+export type UpstreamRoute = Record<UpstreamRouteMethod, UpstreamRouteHandler> & {
+  /** The same handler for any method (405 with `Allow` for the others). */
+  handle: UpstreamRouteHandler;
+};
+
+interface RouteState {
+  bff: Bff;
+  path: UpstreamPathPolicy;
+  origin: string;
+  basePath: string;
+  allowedOrigins: ReadonlySet<string>;
+  requestHeaders: ReadonlySet<string>;
+  requestContentTypes: ReadonlySet<string>;
+  answerPolicy: { responseHeaders: ReadonlySet<string>; responseContentTypes: ReadonlySet<string> };
+  dispatcher: Dispatcher;
+}
+
+const allowHeader = upstreamRouteMethods.join(", ");
+const lowerSet = (values: readonly string[]) => new Set(values.map((v) => v.toLowerCase()));
+
+function mediaType(value: string | null): string | undefined {
+  return value?.split(";", 1)[0]?.trim().toLowerCase();
+}
+
+async function routeSegments(context: UpstreamRouteContext | undefined) {
+  const params = context?.params === undefined ? undefined : await context.params;
+  const values = params === undefined ? undefined : Object.values(params);
+  if (values === undefined || values.length !== 1) return undefined;
+  const [value] = values;
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The proxy route handlers for `app/api/upstream/[...path]/route.ts`: the browser calls
+ * `/api/upstream/<upstream path>` with `X-CSRF: 1`; the server checks the session, adds the
+ * upstream access token and streams the request and the answer through, with allow-lists for
+ * paths, headers and content types (issue 4, catalogue B1–B12).
+ */
+export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRoute {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const skewMs = (options.refreshSkewSeconds ?? 30) * 1000;
+  const requestHeaders = requestHeaderAllowList(options.extraRequestHeaders);
+  const answerPolicy = {
+    responseHeaders: responseHeaderAllowList(options.extraResponseHeaders),
+    responseContentTypes: lowerSet(options.responseContentTypes ?? defaultResponseContentTypes),
+  };
+  const path = createPathPolicy({
+    mountPath: options.mountPath ?? "/api/upstream",
+    ...(options.allowedPathPrefixes ? { allowedPrefixes: options.allowedPathPrefixes } : {}),
+    ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
+  });
+  const log =
+    options.log ??
+    ((message: string, error: unknown) => {
+      console.error(`[next-token-bff] ${message}:`, error instanceof Error ? error.message : error);
+    });
+
+  let state: RouteState | undefined;
+  function stateFor(bff: Bff): RouteState {
+    if (state?.bff === bff) return state;
+    const upstream = new URL(options.upstreamUrl ?? bff.config.upstream.baseUrl);
+    state = {
+      bff,
+      path,
+      origin: upstream.origin,
+      basePath: upstream.pathname.replace(/\/+$/, ""),
+      allowedOrigins: new Set(options.allowedOrigins ?? [new URL(bff.config.nextAuthUrl).origin]),
+      requestHeaders,
+      requestContentTypes: lowerSet(
+        options.requestContentTypes ?? ["application/json", "application/vnd.api+json"],
+      ),
+      answerPolicy,
+      dispatcher: options.dispatcher ?? upstreamPool(upstream.origin, options.pool),
+    };
+    return state;
+  }
+
+  /** Ends the session here (ended list, upstream revocation), evicts it, clears the cookie. */
+  async function endSession(
+    s: RouteState,
+    session: Extract<ProxySession, { claims: SessionClaims }>,
+    claims: SessionClaims[],
+  ): Promise<Response> {
+    s.bff.sessionCache?.delete(session.cookieValue);
+    const ended = new Set<string>();
+    for (const entry of claims) {
+      if (ended.has(entry.sessionId)) continue;
+      ended.add(entry.sessionId);
+      try {
+        await s.bff.endSession(entry);
+      } catch (error) {
+        log("ending the session failed", error);
+      }
+    }
+    return errorResponse("session_expired", {
+      setCookies: clearSessionCookies(
+        s.bff.cookieName,
+        session.cookieNames,
+        s.bff.config.secureCookies,
+      ),
+    });
+  }
+
+  async function handle(request: Request, context?: UpstreamRouteContext): Promise<Response> {
+    const method = request.method.toUpperCase();
+    if (!(upstreamRouteMethods as readonly string[]).includes(method)) {
+      return errorResponse("method_not_allowed", { headers: { allow: allowHeader } });
+    }
+    const s = stateFor(options.getBff());
+
+    // 1. CSRF, path and session: all refused before anything reaches the upstream.
+    if (!passesCsrfCheck(request, s.allowedOrigins)) return errorResponse("csrf");
+    const target = resolveUpstreamPath(request.url, s.path, await routeSegments(context));
+    if (!target.ok) return errorResponse("bad_path");
+    const session = await readProxySession(request.headers.get("cookie"), {
+      cookieName: s.bff.cookieName,
+      policy: s.bff.policy,
+      endedSessions: s.bff.endedSessions,
+      // The BFF's decoder and cache, shared with the pages and `proxy.ts`.
+      decode: s.bff.decodeSession,
+      cache: s.bff.sessionCache,
+    });
+    if (session.status === "none" || session.status === "invalid") {
+      return errorResponse("not_signed_in");
+    }
+    if (session.status !== "active") {
+      return errorResponse("session_expired", {
+        setCookies: clearSessionCookies(
+          s.bff.cookieName,
+          session.cookieNames,
+          s.bff.config.secureCookies,
+        ),
+      });
+    }
+
+    const active: Extract<ProxySession, { claims: SessionClaims }> = session;
+
+    // 2. The body: declared size and media type checked up front, real size while streaming.
+    let contentLength: number | null = null;
+    const declared = request.headers.get("content-length");
+    if (declared !== null) {
+      if (!/^\d+$/.test(declared)) return errorResponse("bad_request");
+      contentLength = Number(declared);
+      if (contentLength > maxBodyBytes) return errorResponse("body_too_large");
+    }
+    let body: RequestBodySource | null = null;
+    if (!isSafeMethod(method) && request.body !== null && contentLength !== 0) {
+      body = new RequestBodySource(request.body, maxBodyBytes, options.refresh !== undefined);
+      const type = mediaType(request.headers.get("content-type"));
+      if (type === undefined || !s.requestContentTypes.has(type)) {
+        // Refused unless there is nothing to send (e.g. a DELETE through Next).
+        if (!(await body.isEmpty().catch(() => false))) {
+          body.discard();
+          return errorResponse("unsupported_media_type");
+        }
+        body = null;
+      }
+    }
+    if (body === null) contentLength = null;
+
+    // 3. Forward; refresh once when due or refused, and retry once.
+    const refreshed: SessionClaims[] = [];
+    const setCookies: string[] = [];
+    let claims = session.claims;
+    /**
+     * At most one refresh per request. `refused`: the hook returned null (the refresh token is
+     * dead): the session ends. `failed`: the hook threw (say, the token endpoint is down): the
+     * session is kept and the request fails with 503 `refresh_unavailable`.
+     */
+    async function refresh(reason: "due" | "rejected"): Promise<"ok" | "refused" | "failed"> {
+      if (options.refresh === undefined || refreshed.length > 0) return "refused";
+      let result: RefreshedSession | null;
+      try {
+        result = await options.refresh({
+          claims,
+          cookieValue: active.cookieValue,
+          cookieNames: active.cookieNames,
+          reason,
+          request,
+        });
+      } catch (error) {
+        log("token refresh failed", error);
+        return "failed";
+      }
+      if (result === null) return "refused";
+      refreshed.push(result.claims);
+      setCookies.push(...result.setCookies);
+      claims = result.claims;
+      return "ok";
+    }
+    const endNow = () => {
+      body?.discard();
+      return endSession(s, active, [active.claims, ...refreshed]);
+    };
+    // The token endpoint failed (unreachable, 5xx): 503, the session is kept (issue 5).
+    const failNow = () => {
+      body?.discard();
+      return errorResponse("refresh_unavailable", { setCookies, headers: { "retry-after": "2" } });
+    };
+
+    if (options.refresh !== undefined && claims.accessTokenExpiresAt - skewMs <= Date.now()) {
+      const result = await refresh("due");
+      if (result === "refused") return endNow();
+      // A token that is due but not yet expired is still worth a try.
+      if (result === "failed" && claims.accessTokenExpiresAt <= Date.now()) return failNow();
+    }
+
+    const send = async (bodyStream: AsyncIterable<Uint8Array> | null) => {
+      const outcome = await callUpstream(
+        {
+          dispatcher: s.dispatcher,
+          method: method as Dispatcher.HttpMethod,
+          path: `${s.basePath}${target.path}${target.search}`,
+          headers: upstreamRequestHeaders(
+            request.headers,
+            s.requestHeaders,
+            claims.accessToken,
+            contentLength,
+          ),
+          body: bodyStream,
+          signal: request.signal,
+          timeoutMs,
+        },
+        body,
+      );
+      return outcome;
+    };
+
+    let outcome = await send(body?.stream() ?? null);
+    if (outcome.ok && s.bff.provider.classify(outcome.answer) === "token_invalid") {
+      await discardAnswer(outcome.answer);
+      const replayable = body === null || (await body.readRest().catch(() => false));
+      if (body?.tooLarge === true) return errorResponse("body_too_large");
+      const result = replayable ? await refresh("rejected") : "refused";
+      if (result === "refused") return endNow();
+      if (result === "failed") return failNow();
+      outcome = await send(body?.replay() ?? null);
+      if (outcome.ok && s.bff.provider.classify(outcome.answer) === "token_invalid") {
+        await discardAnswer(outcome.answer);
+        return endNow();
+      }
+    }
+    if (!outcome.ok) {
+      body?.discard();
+      return errorResponse(outcome.code, { setCookies });
+    }
+    const answer = outcome.answer;
+    if (options.endSessionOnForbidden === true && s.bff.provider.classify(answer) === "forbidden") {
+      await discardAnswer(answer);
+      return endNow();
+    }
+    return answerToResponse(answer, method, s.answerPolicy, setCookies);
+  }
+
+  const route = { handle } as UpstreamRoute;
+  for (const method of upstreamRouteMethods) route[method] = handle;
+  return route;
+}
