@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../../src/cli/run.js";
+import type { CliIo } from "../../src/cli/io.js";
+import { runCli } from "../../src/cli/run.js";
 import { loadConfig } from "../../src/config.js";
 import { startTestApi, TEST_ISSUER, type TestApi } from "../helpers/test-api.js";
 import { tokenRequest } from "../oauth/oauth-client.js";
