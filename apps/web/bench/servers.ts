@@ -87,6 +87,8 @@ export async function startBenchWeb(options: {
           distDir: benchDistDir,
         }),
         REDIS_URL: "",
+        // Scenario c's route answers 404 in any app started without it.
+        BENCH_FLOOR_ROUTE: "1",
         ...options.env,
       },
     },
