@@ -3,7 +3,7 @@ import type { JWT } from "next-auth/jwt";
 import { describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../src/lib/config/bff-config.js";
 import type { UpstreamProvider } from "../src/lib/providers/types.js";
-import { createBff } from "../src/lib/bff/bff.js";
+import { createBffCore as createBff } from "../src/lib/bff/bff.js";
 import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
 import { sampleClaims } from "./helpers/claims.js";
 

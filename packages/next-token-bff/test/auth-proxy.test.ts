@@ -3,7 +3,7 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../src/lib/config/bff-config.js";
 import { createAuthProxy } from "../src/lib/proxy/auth-proxy.js";
-import { type Bff, createBff } from "../src/lib/bff/bff.js";
+import { type BffCore as Bff, createBffCore as createBff } from "../src/lib/bff/bff.js";
 import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
 import { sampleClaims } from "./helpers/claims.js";
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { bffErrorCodes } from "../src/lib/errors/bff-error.js";
+import { describeError } from "../src/lib/errors/messages.js";
 import {
-  bffErrorCodes,
-  describeError,
   formatSignInErrorParam,
   parseSignInErrorParam,
-} from "../src/errors.js";
+} from "../src/lib/errors/sign-in-error-param.js";
 
 describe("error codes", () => {
   it("gives every code a message that names no internals", () => {

@@ -6,7 +6,7 @@ import { createDrupalProvider } from "../src/lib/providers/drupal.js";
 import { userFromIdToken } from "../src/lib/providers/id-token-user.js";
 import { createOAuth2PasswordProvider } from "../src/lib/providers/oauth2-password.js";
 import type { UpstreamProvider } from "../src/lib/providers/types.js";
-import { createBff } from "../src/lib/bff/bff.js";
+import { createBffCore as createBff } from "../src/lib/bff/bff.js";
 import { memoryEndedSessionStore } from "../src/lib/session/ended-sessions.js";
 import { type FakeRoute, fakeJwt, startFakeUpstream } from "./helpers/fake-upstream.js";
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { includedResource, omittedCount } from "../../src/lib/jsonapi/document.js";
 import {
-  includedResource,
   jsonApiQuery,
-  omittedCount,
   pageOffsetOfLink,
   proxyPathOfLink,
-  readUpstreamProblem,
   upstreamPathOfLink,
-} from "../../src/lib/jsonapi/index.js";
+} from "../../src/lib/jsonapi/links.js";
+import { readUpstreamProblem } from "../../src/lib/jsonapi/problem.js";
 import { rejectedRefreshPathFor, tokenFingerprint } from "../../src/lib/refresh/rejected-token.js";
 
 const jsonApi = "application/vnd.api+json";

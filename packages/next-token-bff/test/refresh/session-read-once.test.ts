@@ -9,7 +9,7 @@ import { createAuthProxy } from "../../src/lib/proxy/auth-proxy.js";
 import { createMemoryRefreshCoordinator } from "../../src/lib/refresh/memory-coordinator.js";
 import { createSessionRefreshProxy } from "../../src/lib/refresh/refresh-proxy.js";
 import { createSessionRefresher } from "../../src/lib/refresh/session-refresh.js";
-import { type Bff, createBff } from "../../src/lib/bff/bff.js";
+import { type BffCore as Bff, createBffCore as createBff } from "../../src/lib/bff/bff.js";
 import type { SessionClaims } from "../../src/lib/session/claims.js";
 import {
   type EndedSessionStore,

@@ -1,10 +1,13 @@
 import fc from "fast-check";
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Bff } from "../../src/lib/bff/bff.js";
+import type { BffCore as Bff } from "../../src/lib/bff/bff.js";
 import { readSessionClaims } from "../../src/lib/session/claims.js";
-import { createUpstreamRoute, upstreamRouteMethods } from "../../src/lib/upstream/index.js";
-import type { UpstreamRoute } from "../../src/lib/upstream/index.js";
+import {
+  createUpstreamRoute,
+  upstreamRouteMethods,
+} from "../../src/lib/upstream/upstream-route.js";
+import type { UpstreamRoute } from "../../src/lib/upstream/upstream-route.js";
 import {
   requestHeaderAllowList,
   upstreamRequestHeaders,

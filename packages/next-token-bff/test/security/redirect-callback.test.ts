@@ -1,7 +1,7 @@
 import type { AuthOptions } from "next-auth";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../../src/lib/config/bff-config.js";
-import { createBff } from "../../src/lib/bff/bff.js";
+import { createBffCore as createBff } from "../../src/lib/bff/bff.js";
 
 type RedirectCallback = NonNullable<NonNullable<AuthOptions["callbacks"]>["redirect"]>;
 

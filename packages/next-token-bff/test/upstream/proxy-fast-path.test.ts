@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answersInProxy } from "../../src/lib/upstream/index.js";
+import { answersInProxy } from "../../src/lib/upstream/proxy-fast-path.js";
 
 const at = (path: string, init: RequestInit = {}) => new Request(`http://app.test${path}`, init);
 

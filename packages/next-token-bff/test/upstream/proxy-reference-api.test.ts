@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Bff } from "../../src/lib/bff/bff.js";
+import type { BffCore as Bff } from "../../src/lib/bff/bff.js";
 import type { SessionClaims } from "../../src/lib/session/claims.js";
-import { createUpstreamRoute } from "../../src/lib/upstream/index.js";
-import type { UpstreamRoute } from "../../src/lib/upstream/index.js";
+import { createUpstreamRoute } from "../../src/lib/upstream/upstream-route.js";
+import type { UpstreamRoute } from "../../src/lib/upstream/upstream-route.js";
 import { type ReferenceApi, startReferenceApi } from "./support/reference-api.js";
 import { json, proxyRequest, setCookies } from "./support/requests.js";
 import { sessionCookie, signIn, testBff } from "./support/sessions.js";

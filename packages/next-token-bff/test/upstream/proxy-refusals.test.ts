@@ -1,8 +1,8 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Bff } from "../../src/lib/bff/bff.js";
-import { createUpstreamRoute } from "../../src/lib/upstream/index.js";
-import type { UpstreamRoute } from "../../src/lib/upstream/index.js";
+import type { BffCore as Bff } from "../../src/lib/bff/bff.js";
+import { createUpstreamRoute } from "../../src/lib/upstream/upstream-route.js";
+import type { UpstreamRoute } from "../../src/lib/upstream/upstream-route.js";
 import { APP, json, proxyRequest, setCookies } from "./support/requests.js";
 import { fakeClaims, sessionCookie, testBff } from "./support/sessions.js";
 import { type SpyUpstream, startSpyUpstream } from "./support/spy-upstream.js";

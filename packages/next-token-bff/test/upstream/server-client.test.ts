@@ -2,7 +2,7 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../../src/lib/config/bff-config.js";
 import { retriedCookieName, tokenFingerprint } from "../../src/lib/refresh/rejected-token.js";
-import { type Bff, createBff } from "../../src/lib/bff/bff.js";
+import { type BffCore as Bff, createBffCore as createBff } from "../../src/lib/bff/bff.js";
 import { createServerUpstream } from "../../src/lib/upstream/server-client.js";
 import type { SessionClaims } from "../../src/lib/session/claims.js";
 import { memoryEndedSessionStore } from "../../src/lib/session/ended-sessions.js";

@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { BffError } from "../errors/bff-error.js";
-import type { Bff } from "./bff.js";
 import { type EndedSessionStore, memoryEndedSessionStore } from "../session/ended-sessions.js";
 import type { RefreshCoordinator } from "../refresh/coordinator.js";
 import { createMemoryRefreshCoordinator } from "../refresh/memory-coordinator.js";
-import { type RefreshLog, consoleRefreshLog, redisConnection } from "../redis/redis-connection.js";
+import { type RefreshLog, redisConnection } from "../redis/redis-connection.js";
 import { createRedisRefreshCoordinator } from "../refresh/redis-coordinator.js";
 import { redisEndedSessionStore } from "../session/redis-ended-sessions.js";
-import { type SessionRefresher, createSessionRefresher } from "../refresh/session-refresh.js";
 
 const envSchema = z.object({
   REDIS_URL: z
@@ -70,23 +68,4 @@ export function refreshCoordinatorFor(
     secret,
     graceMs,
   });
-}
-
-/**
- * The refresher for an app: Redis-backed when `REDIS_URL` is set, in memory otherwise. Built
- * lazily, like the BFF, so `next build` needs no runtime environment.
- */
-export function createRefresherFromEnv(
-  getBff: () => Bff,
-  env: Record<string, string | undefined> = process.env,
-  log: RefreshLog = consoleRefreshLog,
-): () => SessionRefresher {
-  let refresher: SessionRefresher | undefined;
-  return () => {
-    if (refresher !== undefined) return refresher;
-    const config = loadRefreshConfig(env);
-    const coordinator = refreshCoordinatorFor(config, getBff().config.secret, log);
-    refresher = createSessionRefresher({ getBff, coordinator, skewSeconds: config.skewSeconds });
-    return refresher;
-  };
 }

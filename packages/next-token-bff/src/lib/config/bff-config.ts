@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { BffError } from "../errors/bff-error.js";
-import type { SignInLimits } from "../sign-in/sign-in-limiter.js";
 import { knownPublicSecrets } from "./demo-values.js";
 
 const flag = z
@@ -227,4 +226,14 @@ const defaultUpstreamName: Record<BffConfig["upstream"]["kind"], string> = {
 function signInMethodsOf(listed: SignInMethod[] | undefined, demoMode: boolean): SignInMethod[] {
   if (listed !== undefined && listed.length > 0) return listed;
   return demoMode ? ["password", "code"] : ["password"];
+}
+
+/** How many failed sign-ins are allowed in a window (catalogue C1). */
+export interface SignInLimits {
+  /** `SIGN_IN_LIMIT_PER_ADDRESS`: failures per browser address. Default: `50`. */
+  perAddress: number;
+  /** `SIGN_IN_LIMIT_PER_ACCOUNT`: failures per user name, from any address. Default: `10`. */
+  perAccount: number;
+  /** `SIGN_IN_LIMIT_WINDOW`: the window, seconds; a full counter refuses until it ends. Default: `900`. */
+  windowSeconds: number;
 }

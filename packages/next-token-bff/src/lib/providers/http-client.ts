@@ -1,5 +1,6 @@
 import { Agent, request } from "undici";
 import { BffError } from "../errors/bff-error.js";
+import { processSingleton } from "../runtime/process-singleton.js";
 
 /** An upstream answer with its body read: JSON when it parses, otherwise null. */
 export interface UpstreamResponse {
@@ -25,24 +26,23 @@ export interface UpstreamRequest {
   bearer?: string;
 }
 
-const agentKey = Symbol.for("next-token-bff.upstream-agent");
-type GlobalWithAgent = typeof globalThis & { [agentKey]?: Agent };
-
 /**
  * One keep-alive connection pool per process, kept on `globalThis` because Next loads this
  * module once per layer (proxy, pages, route handlers). Next's patched `fetch` is avoided on
  * purpose: it caches, and it costs more per call.
  */
 function upstreamAgent(): Agent {
-  const store = globalThis as GlobalWithAgent;
-  store[agentKey] ??= new Agent({
-    keepAliveTimeout: 10_000,
-    connections: 64,
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
-    connect: { timeout: 5_000 },
-  });
-  return store[agentKey];
+  return processSingleton(
+    "upstream-agent",
+    () =>
+      new Agent({
+        keepAliveTimeout: 10_000,
+        connections: 64,
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+        connect: { timeout: 5_000 },
+      }),
+  );
 }
 
 /**

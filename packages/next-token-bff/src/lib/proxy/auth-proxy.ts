@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "../session/session-context.js";
 import type { SessionReadResult } from "../session/session-reader.js";
 import { loginPathFor, redirectTarget } from "../redirect/callback-url.js";
 import { recordActivity } from "../session/record-activity.js";
@@ -7,7 +7,7 @@ import { recordActivity } from "../session/record-activity.js";
 /** Options of {@link createAuthProxy}. */
 export interface AuthProxyOptions {
   /** Returns the app's BFF (built on first use). Required. */
-  getBff: () => Bff;
+  getBff: () => SessionContext;
   /** Path prefixes that need a session, e.g. `["/account"]`. Required. */
   protectedPaths: string[];
   /** Where signed-out visitors are sent, with `?callbackUrl=`. Default: `/login`. */
@@ -34,7 +34,7 @@ export interface AuthProxy {
   /** Reads and checks the request's session cookie, then redirects or records activity. */
   (request: NextRequest): Promise<NextResponse>;
   /**
-   * The same with the session already read (`Bff.readSession`'s result, e.g. handed over by
+   * The same with the session already read (`SessionContext.readSession`'s result, e.g. handed over by
    * `createSessionRefreshProxy`), so the cookie is not decrypted and checked a second time.
    */
   withSession(request: NextRequest, session: SessionReadResult): Promise<NextResponse>;

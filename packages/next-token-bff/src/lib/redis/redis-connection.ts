@@ -1,15 +1,9 @@
 import { Redis } from "ioredis";
+import { type EventLog, logFunctions } from "../runtime/logger.js";
+import { processSingleton } from "../runtime/process-singleton.js";
 
 /** Where refresh coordination reports events (Redis down, fallbacks); never given tokens. */
-export type RefreshLog = (level: "info" | "warn" | "error", message: string) => void;
-
-/** The default {@link RefreshLog}: one line on stderr per event. */
-export const consoleRefreshLog: RefreshLog = (level, message) => {
-  const line = `[next-token-bff] ${message}`;
-  if (level === "info") console.info(line);
-  else if (level === "warn") console.warn(line);
-  else console.error(line);
-};
+export type RefreshLog = EventLog;
 
 /** One Redis client pair per URL and process: commands, and a subscriber for wake-ups. */
 export interface RedisConnection {
@@ -45,14 +39,12 @@ export interface RedisConnectionOptions {
   connectTimeoutMs?: number;
   /** Per-command limit, ms. Default: `1000`. */
   commandTimeoutMs?: number;
-  /** Default: {@link consoleRefreshLog}. */
+  /** Default: JSON lines on stderr. */
   log?: RefreshLog;
 }
 
-const connectionsKey = Symbol.for("next-token-bff.redis-connections");
-type GlobalWithConnections = typeof globalThis & {
-  [connectionsKey]?: Map<string, RedisConnection>;
-};
+const connections = () =>
+  processSingleton("redis-connections", () => new Map<string, RedisConnection>());
 
 function labelOf(url: string): string {
   try {
@@ -77,13 +69,11 @@ function messageOf(error: unknown): string {
  */
 export function redisConnection(options: RedisConnectionOptions): RedisConnection {
   const prefix = options.prefix ?? "next-token-bff:";
-  const holder = globalThis as GlobalWithConnections;
-  holder[connectionsKey] ??= new Map();
   const id = `${options.url}\n${prefix}`;
-  const existing = holder[connectionsKey].get(id);
+  const existing = connections().get(id);
   if (existing !== undefined) return existing;
 
-  const log = options.log ?? consoleRefreshLog;
+  const log = options.log ?? logFunctions().event;
   const label = labelOf(options.url);
   const common = {
     connectTimeout: options.connectTimeoutMs ?? 1_000,
@@ -173,15 +163,14 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
       );
     },
   };
-  holder[connectionsKey].set(id, connection);
+  connections().set(id, connection);
   return connection;
 }
 
 /** Closes every shared connection (tests, graceful shutdown). */
 export async function closeRedisConnections(): Promise<void> {
-  const holder = globalThis as GlobalWithConnections;
-  const all = [...(holder[connectionsKey]?.values() ?? [])];
-  holder[connectionsKey]?.clear();
+  const all = [...connections().values()];
+  connections().clear();
   await Promise.all(
     all.flatMap((connection) => [
       connection.client.quit().catch(() => connection.client.disconnect()),

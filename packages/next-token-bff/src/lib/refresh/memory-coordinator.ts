@@ -6,6 +6,7 @@ import {
   unavailableOutcome,
 } from "./coordinator.js";
 import { createOutcomeSealer } from "./sealed-outcome.js";
+import { processSingleton } from "../runtime/process-singleton.js";
 
 /** Options of {@link createMemoryRefreshCoordinator}. */
 export interface MemoryCoordinatorOptions {
@@ -24,9 +25,6 @@ interface MemoryState {
   results: Map<string, { until: number; sealed: string }>;
 }
 
-const stateKey = Symbol.for("next-token-bff.refresh-single-flight");
-type GlobalWithState = typeof globalThis & { [stateKey]?: MemoryState };
-
 /**
  * Single-flight in one process. The maps live on `globalThis` (refresh-in-proxy.md §4): Next
  * loads a module once per layer, and `proxy.ts`, pages and route handlers must all share them.
@@ -40,9 +38,10 @@ export function createMemoryRefreshCoordinator(
   const failureRetryMs = options.failureRetryMs ?? 1_000;
   const now = options.now ?? Date.now;
   const sealer = createOutcomeSealer(options.secret);
-  const holder = globalThis as GlobalWithState;
-  holder[stateKey] ??= { inflight: new Map(), results: new Map() };
-  const state = holder[stateKey];
+  const state = processSingleton<MemoryState>("refresh-single-flight", () => ({
+    inflight: new Map(),
+    results: new Map(),
+  }));
 
   function prune(current: number): void {
     for (const [key, entry] of state.results) {

@@ -1,5 +1,5 @@
 import { NextRequest, NextResponse } from "next/server";
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "../session/session-context.js";
 import { type SessionReadResult, activeSession } from "../session/session-reader.js";
 import { loginPathFor, redirectTarget } from "../redirect/callback-url.js";
 import type { SessionRefreshResult, SessionRefresher } from "./session-refresh.js";
@@ -20,8 +20,8 @@ export type SessionProxyFunction = (
 /** Options of {@link createSessionRefreshProxy}. */
 export interface SessionRefreshProxyOptions {
   /** Returns the app's BFF. Required. */
-  getBff: () => Bff;
-  /** The refresher (`createRefresherFromEnv(getBff)()`). Required. */
+  getBff: () => SessionContext;
+  /** The app's refresher. Required. */
   refresher: SessionRefresher;
   /**
    * The `proxy.ts` logic to run after the refresh, e.g. `createAuthProxy(...).withSession`.
@@ -45,7 +45,7 @@ function isPrefetch(request: NextRequest): boolean {
 /** The session as the refresh left it, for `next` (`expired` never reaches `next`). */
 function sessionAfter(
   result: Exclude<SessionRefreshResult, { status: "expired" }>,
-  bff: Bff,
+  bff: SessionContext,
 ): SessionReadResult {
   if (result.status === "no_session") return { status: result.found };
   return activeSession(result.claims, bff.policy);
@@ -92,7 +92,7 @@ export function createSessionRefreshProxy(options: SessionRefreshProxyOptions) {
       try {
         await bff.endSession(result.claims);
       } catch (error) {
-        console.error("[next-token-bff] ending the session failed:", error);
+        bff.log("ending the session failed", error);
       }
       const { pathname, search } = request.nextUrl;
       const response = refreshOnly.has(pathname)

@@ -1,4 +1,4 @@
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "../session/session-context.js";
 import { loginPathFor, redirectTarget, safeCallbackPath } from "../redirect/callback-url.js";
 import type { SessionRefresher } from "./session-refresh.js";
 import { retriedSetCookie, tokenFingerprint } from "./rejected-token.js";
@@ -7,8 +7,8 @@ import { parseCookieHeader } from "../session/cookie-header.js";
 /** Options of {@link createSessionRefreshRoute}. */
 export interface SessionRefreshRouteOptions {
   /** Returns the app's BFF. Required. */
-  getBff: () => Bff;
-  /** The refresher (`createRefresherFromEnv(getBff)()`). Required. */
+  getBff: () => SessionContext;
+  /** The app's refresher. Required. */
   refresher: SessionRefresher;
   /** Where the browser goes when the refresh is refused. Default: `/login`. */
   loginPath?: string;
@@ -68,7 +68,7 @@ export function createSessionRefreshRoute(options: SessionRefreshRouteOptions) {
         try {
           await bff.endSession(result.claims);
         } catch (error) {
-          console.error("[next-token-bff] ending the session failed:", error);
+          bff.log("ending the session failed", error);
         }
         return redirect(loginPathFor(target, loginPath), base, result.clearCookies);
       case "unavailable":

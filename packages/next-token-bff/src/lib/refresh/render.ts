@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { type ActiveSession, getServerSessionState } from "../session/next-session.js";
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "../session/session-context.js";
 import { loginPathFor, safeCallbackPath } from "../redirect/callback-url.js";
 
 /** The session as a server component sees it (renders never refresh). */
@@ -16,7 +16,7 @@ export type RenderSessionState =
  * handed out: calling the upstream with it would only earn a 401.
  */
 export async function readRenderSession(
-  getBff: () => Bff,
+  getBff: () => SessionContext,
   now = Date.now(),
 ): Promise<RenderSessionState> {
   const state = await getServerSessionState(getBff);
@@ -36,7 +36,7 @@ export function refreshPathFor(callbackPath: string, refreshPath = "/api/session
  * says the upstream refused it); the sign-in page without a session.
  */
 export async function requireFreshSession(
-  getBff: () => Bff,
+  getBff: () => SessionContext,
   callbackPath: string,
   options: { refreshPath?: string; loginPath?: string } = {},
 ): Promise<ActiveSession> {

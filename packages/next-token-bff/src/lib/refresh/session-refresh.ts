@@ -1,7 +1,6 @@
-import { encode } from "next-auth/jwt";
 import { BffError } from "../errors/bff-error.js";
 import { ACTIVITY_WRITE_INTERVAL_SECONDS } from "../session/record-activity.js";
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "../session/session-context.js";
 import type { SessionClaims } from "../session/claims.js";
 import { parseCookieHeader } from "../session/cookie-header.js";
 import { nowInSeconds } from "../session/lifetime-policy.js";
@@ -85,7 +84,7 @@ export interface RefreshRequestCookies {
 /** Options of {@link createSessionRefresher}. */
 export interface SessionRefresherOptions {
   /** Returns the app's BFF. Required. */
-  getBff: () => Bff;
+  getBff: () => SessionContext;
   /** Single-flight: in memory or Redis (`refreshCoordinatorFor`). Required. */
   coordinator: RefreshCoordinator;
   /** Refresh when the access token expires within this many seconds. Default 30. */
@@ -136,9 +135,9 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
   const skewMs = Math.max(0, (options.skewSeconds ?? 30) * 1000);
   const { coordinator } = options;
   // Per BFF: its secret and cookie lifetime are part of every value.
-  let encoded: { bff: Bff; memo: EncodedSessionMemo } | undefined;
+  let encoded: { bff: SessionContext; memo: EncodedSessionMemo } | undefined;
 
-  function encodedFor(bff: Bff): EncodedSessionMemo {
+  function encodedFor(bff: SessionContext): EncodedSessionMemo {
     if (encoded?.bff !== bff) encoded = { bff, memo: createEncodedSessionMemo() };
     return encoded.memo;
   }
@@ -146,17 +145,17 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
   const isDue = (claims: SessionClaims, now = Date.now()) =>
     claims.accessTokenExpiresAt - skewMs <= now;
 
-  async function upstreamRefresh(bff: Bff, refreshToken: string): Promise<RefreshOutcome> {
+  async function upstreamRefresh(
+    bff: SessionContext,
+    refreshToken: string,
+  ): Promise<RefreshOutcome> {
     try {
       return { ok: true, tokens: await bff.provider.refresh(refreshToken) };
     } catch (error) {
       if (error instanceof BffError && error.code === "session_expired") {
         return { ok: false, reason: "expired" };
       }
-      console.error(
-        "[next-token-bff] token refresh failed, the session is kept:",
-        error instanceof Error ? error.message : error,
-      );
+      bff.log("token refresh failed, the session is kept", error);
       return { ok: false, reason: "unavailable" };
     }
   }
@@ -193,7 +192,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     const maxAgeSeconds = bff.policy.absoluteLifetimeSeconds;
     // Requests that share this refresh share its encryption too (refresh storms).
     const value = await encodedFor(bff).valueFor(refreshKey, next, () =>
-      encode({ token: next, secret: bff.config.secret, maxAge: maxAgeSeconds }),
+      bff.encodeSession(next, maxAgeSeconds),
     );
     const set = splitSessionCookie(bff.cookieName, value);
     const kept = new Set(set.map((part) => part.name));

@@ -1,3 +1,4 @@
+import { processSingleton } from "../runtime/process-singleton.js";
 /**
  * Sessions that were signed out, kept until their cookies would have expired anyway, so a copy
  * of an old cookie gets nothing (catalogue A9). The interface is async so that a shared store
@@ -17,9 +18,6 @@ interface MemoryState {
   users: Map<string, { endedAt: number; keepUntil: number }>;
 }
 
-const stateKey = Symbol.for("next-token-bff.ended-sessions");
-type GlobalWithState = typeof globalThis & { [stateKey]?: MemoryState };
-
 /**
  * The default store: one process, kept on `globalThis` because Next loads a module once per
  * layer (proxy, pages, route handlers) and they must all see the same list.
@@ -27,9 +25,10 @@ type GlobalWithState = typeof globalThis & { [stateKey]?: MemoryState };
 export function memoryEndedSessionStore(
   now: () => number = () => Date.now() / 1000,
 ): EndedSessionStore {
-  const holder = globalThis as GlobalWithState;
-  holder[stateKey] ??= { sessions: new Map(), users: new Map() };
-  const state = holder[stateKey];
+  const state = processSingleton<MemoryState>("ended-sessions", () => ({
+    sessions: new Map(),
+    users: new Map(),
+  }));
 
   function prune(): void {
     const current = now();

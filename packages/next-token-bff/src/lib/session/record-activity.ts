@@ -1,5 +1,4 @@
-import { encode } from "next-auth/jwt";
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "./session-context.js";
 import type { SessionClaims } from "./claims.js";
 import { nowInSeconds } from "./lifetime-policy.js";
 import { splitSessionCookie } from "./session-cookie.js";
@@ -21,18 +20,17 @@ export interface SessionCookieWrite {
  * reach this.
  */
 export async function recordActivity(
-  bff: Bff,
+  bff: SessionContext,
   claims: SessionClaims,
   requestCookieNames: string[],
   now = Date.now(),
 ): Promise<SessionCookieWrite | null> {
   const current = nowInSeconds(now);
   if (current - claims.lastActivityAt < ACTIVITY_WRITE_INTERVAL_SECONDS) return null;
-  const value = await encode({
-    token: { ...claims, lastActivityAt: current },
-    secret: bff.config.secret,
-    maxAge: bff.policy.absoluteLifetimeSeconds,
-  });
+  const value = await bff.encodeSession(
+    { ...claims, lastActivityAt: current },
+    bff.policy.absoluteLifetimeSeconds,
+  );
   const set = splitSessionCookie(bff.cookieName, value);
   const kept = new Set(set.map((part) => part.name));
   const remove = requestCookieNames.filter(

@@ -1,4 +1,4 @@
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "./session-context.js";
 import { readRequestSession } from "./next-session.js";
 
 const noStore = { "cache-control": "no-store" };
@@ -8,7 +8,7 @@ const noStore = { "cache-control": "no-store" };
  * header a cross-site form cannot send) and a same-origin `Origin` when the browser sends one.
  * The browser then calls next-auth's `signOut()` to clear its own cookie.
  */
-export function createSignOutEverywhereHandler(getBff: () => Bff) {
+export function createSignOutEverywhereHandler(getBff: () => SessionContext) {
   return async function POST(request: Request): Promise<Response> {
     const bff = getBff();
     const origin = request.headers.get("origin");

@@ -135,14 +135,15 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
       },
     },
     logger: {
+      // By code, name and message only: next-auth's metadata can hold tokens and codes.
       error(code, metadata) {
-        const name =
-          metadata instanceof Error ? metadata.name : (metadata as { name?: unknown })?.name;
-        if (name === "SessionEndedError") return;
-        console.error(`[next-auth][${code}]`, metadata);
+        const error =
+          metadata instanceof Error ? metadata : (metadata as { error?: unknown } | null)?.error;
+        if (error instanceof Error && error.name === "SessionEndedError") return;
+        deps.log(`next-auth error ${code}`, error ?? code);
       },
       warn(code) {
-        console.warn(`[next-auth][${code}]`);
+        deps.log(`next-auth warning ${code}`, code);
       },
       debug() {},
     },

@@ -1,6 +1,5 @@
-import NextAuth from "next-auth";
+import NextAuth, { type AuthOptions } from "next-auth";
 import type { NextRequest } from "next/server";
-import type { Bff } from "../bff/bff.js";
 
 type AuthRouteContext = { params: Promise<{ nextauth: string[] }> };
 
@@ -9,9 +8,9 @@ type AuthRouteContext = { params: Promise<{ nextauth: string[] }> };
  * Its answers carry session data, so nothing may cache them; the sign-out answer also tells the
  * browser to drop its cache of signed-in pages (`Clear-Site-Data`, catalogue A9).
  */
-export function createAuthRouteHandler(getBff: () => Bff) {
+export function createAuthRouteHandler(getAuthOptions: () => AuthOptions) {
   return async function handler(request: NextRequest, context: AuthRouteContext) {
-    const response = (await NextAuth(request, context, getBff().authOptions)) as Response;
+    const response = (await NextAuth(request, context, getAuthOptions())) as Response;
     const headers = new Headers(response.headers);
     headers.set("cache-control", "no-store");
     const { nextauth } = await context.params;

@@ -1,3 +1,4 @@
+import type { SignInLimits } from "../config/bff-config.js";
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import {
@@ -6,16 +7,6 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-
-/** How many failed sign-ins are allowed in a window (catalogue C1). */
-export interface SignInLimits {
-  /** `SIGN_IN_LIMIT_PER_ADDRESS`: failures per browser address. Default: `50`. */
-  perAddress: number;
-  /** `SIGN_IN_LIMIT_PER_ACCOUNT`: failures per user name, from any address. Default: `10`. */
-  perAccount: number;
-  /** `SIGN_IN_LIMIT_WINDOW`: the window, seconds; a full counter refuses until it ends. Default: `900`. */
-  windowSeconds: number;
-}
 
 /** One sign-in attempt: who it claims to be, and where it comes from. */
 export interface SignInAttempt {

@@ -13,14 +13,14 @@ import { readRenderSession, refreshPathFor } from "../refresh/render.js";
 import { loginPathFor } from "../redirect/callback-url.js";
 import { createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
-import type { Bff } from "../bff/bff.js";
+import type { SessionContext } from "../session/session-context.js";
 import type { SessionClaims } from "../session/claims.js";
 import type { PublicSession } from "../session/public-session.js";
 
 /** Options of {@link createServerUpstream}. */
 export interface ServerUpstreamOptions {
   /** Returns the app's BFF. Required. */
-  getBff: () => Bff;
+  getBff: () => SessionContext;
   /**
    * The page (path and query) being rendered, or the page a server action belongs to: where
    * the person comes back to after a refresh or a new sign-in. Server components cannot see
@@ -160,7 +160,7 @@ export async function createServerUpstream(
       try {
         await bff.endSession(claims);
       } catch (error) {
-        console.error("[next-token-bff] ending the session failed:", error);
+        bff.log("ending the session failed", error);
       }
       redirect(loginPathFor(options.callbackPath, loginPath));
     }

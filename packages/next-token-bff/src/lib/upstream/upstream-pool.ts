@@ -1,4 +1,5 @@
 import { Pool } from "undici";
+import { processSingleton } from "../runtime/process-singleton.js";
 
 /** Settings of the shared undici keep-alive pool to the upstream. */
 export interface UpstreamPoolOptions {
@@ -9,9 +10,6 @@ export interface UpstreamPoolOptions {
   /** Time to open a connection, ms. Default 5 s. */
   connectTimeoutMs?: number;
 }
-
-const poolsKey = Symbol.for("next-token-bff.upstream-pools");
-type GlobalWithPools = typeof globalThis & { [poolsKey]?: Map<string, Pool> };
 
 /**
  * One keep-alive pool per upstream origin and settings, on `globalThis`: Next loads a module
@@ -24,8 +22,7 @@ export function upstreamPool(origin: string, options: UpstreamPoolOptions = {}):
   const keepAliveTimeout = options.keepAliveTimeoutMs ?? 10_000;
   const connectTimeout = options.connectTimeoutMs ?? 5_000;
   const key = `${origin} ${connections} ${keepAliveTimeout} ${connectTimeout}`;
-  const holder = globalThis as GlobalWithPools;
-  const pools = (holder[poolsKey] ??= new Map());
+  const pools = processSingleton("upstream-pools", () => new Map<string, Pool>());
   let pool = pools.get(key);
   if (pool === undefined || pool.closed || pool.destroyed) {
     pool = new Pool(origin, {

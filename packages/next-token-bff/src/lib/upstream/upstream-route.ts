@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
-import type { Bff } from "../bff/bff.js";
+import { logFunctions } from "../runtime/logger.js";
+import type { SessionContext } from "../session/session-context.js";
 import type { SessionClaims } from "../session/claims.js";
 import { isSafeMethod, passesCsrfCheck } from "./csrf.js";
 import { errorResponse } from "./errors.js";
@@ -21,7 +22,7 @@ export type UpstreamRouteMethod = (typeof upstreamRouteMethods)[number];
 /** Options of {@link createUpstreamRoute}; only `getBff` is required. */
 export interface UpstreamRouteOptions {
   /** Returns the app's BFF (built on first use). Required. */
-  getBff: () => Bff;
+  getBff: () => SessionContext;
   /** Where the route is mounted. Default `/api/upstream`. */
   mountPath?: string;
   /** Upstream path prefixes that may be reached. Default `["/jsonapi/"]` (also `/jsonapi`). */
@@ -54,7 +55,7 @@ export interface UpstreamRouteOptions {
   refreshSkewSeconds?: number;
   /** Test seam: the dispatcher to use instead of the shared pool. Default: the shared pool. */
   dispatcher?: Dispatcher;
-  /** Where unexpected failures are reported (never with tokens). Default: `console.error`. */
+  /** Where unexpected failures are reported (never with tokens). Default: JSON lines on stderr. */
   log?: (message: string, error: unknown) => void;
 }
 
@@ -77,7 +78,7 @@ export type UpstreamRoute = Record<UpstreamRouteMethod, UpstreamRouteHandler> & 
 };
 
 interface RouteState {
-  bff: Bff;
+  bff: SessionContext;
   path: UpstreamPathPolicy;
   origin: string;
   basePath: string;
@@ -124,14 +125,10 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     ...(options.allowedPathPrefixes ? { allowedPrefixes: options.allowedPathPrefixes } : {}),
     ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
   });
-  const log =
-    options.log ??
-    ((message: string, error: unknown) => {
-      console.error(`[next-token-bff] ${message}:`, error instanceof Error ? error.message : error);
-    });
+  const log = options.log ?? logFunctions().failure;
 
   let state: RouteState | undefined;
-  function stateFor(bff: Bff): RouteState {
+  function stateFor(bff: SessionContext): RouteState {
     if (state?.bff === bff) return state;
     const upstream = new URL(options.upstreamUrl ?? bff.config.upstream.baseUrl);
     state = {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import type { Bff } from "../../../src/lib/bff/bff.js";
-import { createBff } from "../../../src/lib/bff/bff.js";
+import type { BffCore as Bff } from "../../../src/lib/bff/bff.js";
+import { createBffCore as createBff } from "../../../src/lib/bff/bff.js";
 import { loadBffConfig } from "../../../src/lib/config/bff-config.js";
 import type { SessionClaims } from "../../../src/lib/session/claims.js";
 import { splitSessionCookie } from "../../../src/lib/session/session-cookie.js";

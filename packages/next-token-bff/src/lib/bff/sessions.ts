@@ -1,0 +1,63 @@
+import {
+  type RenderSessionState,
+  readRenderSession,
+  requireFreshSession,
+} from "../refresh/render.js";
+import { type ActiveSession, readRequestSession, requireSession } from "../session/next-session.js";
+import type { SessionReadResult } from "../session/session-reader.js";
+import {
+  type ServerUpstreamClient,
+  type ServerUpstreamOptions,
+  createServerUpstream,
+} from "../upstream/server-client.js";
+import type { UpstreamRouteOptions } from "../upstream/upstream-route.js";
+import type { BffCore } from "./bff.js";
+
+/** The session and the upstream as pages, server actions and route handlers read them. */
+export interface BffSessions {
+  /** The session of the page being rendered; never refreshes (a render cannot set cookies). */
+  getSession(): Promise<RenderSessionState>;
+  /** For protected pages: the live session, or a redirect to sign in and back to `callbackPath`. */
+  requireSession(callbackPath: string): Promise<ActiveSession>;
+  /** For pages that call the upstream: also a redirect through the refresh route when the token has expired. */
+  requireFreshSession(callbackPath: string): Promise<ActiveSession>;
+  /** For route handlers: the session behind a `Request`. */
+  readRequestSession(request: Request): Promise<SessionReadResult>;
+  /**
+   * The upstream for server components and actions, with the session's token (refreshed through
+   * the refresh route when due, never stored anywhere else). `callbackPath` is the page: where
+   * a refresh or a new sign-in comes back to.
+   */
+  upstream(
+    callbackPath: string,
+    options?: Pick<ServerUpstreamOptions, "timeoutMs" | "maxResponseBytes">,
+  ): Promise<ServerUpstreamClient>;
+}
+
+export function createBffSessions(deps: {
+  getCore: () => BffCore;
+  upstreamOptions: Pick<UpstreamRouteOptions, "allowedPathPrefixes" | "pool"> | undefined;
+  loginPath: string;
+  refreshPath: string;
+}): BffSessions {
+  const { getCore, loginPath, refreshPath } = deps;
+  return {
+    getSession: () => readRenderSession(getCore),
+    requireSession: (callbackPath) => requireSession(getCore, callbackPath, loginPath),
+    requireFreshSession: (callbackPath) =>
+      requireFreshSession(getCore, callbackPath, { loginPath, refreshPath }),
+    readRequestSession: (request) => readRequestSession(getCore(), request),
+    upstream: (callbackPath, options) =>
+      createServerUpstream({
+        ...options,
+        getBff: getCore,
+        callbackPath,
+        loginPath,
+        refreshPath,
+        ...(deps.upstreamOptions?.allowedPathPrefixes
+          ? { allowedPathPrefixes: deps.upstreamOptions.allowedPathPrefixes }
+          : {}),
+        ...(deps.upstreamOptions?.pool ? { pool: deps.upstreamOptions.pool } : {}),
+      }),
+  };
+}
