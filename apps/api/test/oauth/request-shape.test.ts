@@ -1,92 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { sha256 } from "../../src/auth/hash.js";
-import { startTestApi, type TestApi } from "../helpers/test-api.js";
+import type { TestApi } from "../helpers/test-api.js";
 import {
   basic,
   expectOAuthError,
-  INVALID_REQUEST,
   OAUTH_JSON,
   pairOf,
   tokenRequest,
   userinfo,
-  webClient,
   type JsonResponse,
 } from "./oauth-client.js";
+import {
+  alice,
+  incorrect,
+  invalidClient,
+  invalidRequest,
+  invalidScope,
+  startRequestShapeApi,
+  unsupportedGrant,
+} from "./request-shape-fixture.js";
 
-// Security catalogue C5/C6/C13 and the token endpoint's wire details (drupal-wire A.2, A.7).
-const alice = {
-  grant_type: "password",
-  ...webClient,
-  username: "alice",
-  password: "alice-password",
-};
-const invalidClient = {
-  error: "invalid_client",
-  error_description: "Client authentication failed",
-};
-const unsupportedGrant = {
-  error: "unsupported_grant_type",
-  error_description: "The authorization grant type is not supported by the authorization server.",
-  hint: "Check that all required parameters have been provided",
-};
-const incorrect = {
-  error: "invalid_grant",
-  error_description: "The user credentials were incorrect.",
-};
-
-function invalidRequest(hint: string) {
-  return { error: "invalid_request", error_description: INVALID_REQUEST, hint };
-}
-
-function invalidScope(scope: string) {
-  return {
-    error: "invalid_scope",
-    error_description: "The requested scope is invalid, unknown, or malformed",
-    hint: `Check the \`${scope}\` scope`,
-  };
-}
-
+// Security catalogue C5/C6 and the token endpoint's wire details (drupal-wire A.2, A.7).
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ LOGIN_FAILURES_PER_USER: "1000" });
-  const { clients, scopes } = api.services;
-  const base = { label: "test", confidential: true, defaultScopes: [], defaultUser: null };
-  clients.upsert({
-    ...base,
-    clientId: "service",
-    secretHash: sha256("service-secret"),
-    grantTypes: ["client_credentials"],
-    defaultUser: 1,
-  });
-  clients.upsert({
-    ...base,
-    clientId: "service-defaults",
-    secretHash: sha256("service-secret"),
-    grantTypes: ["client_credentials"],
-    defaultUser: 3,
-    defaultScopes: ["reader"],
-  });
-  clients.upsert({
-    ...base,
-    clientId: "service-no-user",
-    secretHash: sha256("service-secret"),
-    grantTypes: ["client_credentials"],
-  });
-  clients.upsert({
-    ...base,
-    clientId: "public-app",
-    secretHash: null,
-    confidential: false,
-    grantTypes: ["password", "client_credentials"],
-    defaultUser: 1,
-  });
-  scopes.upsert({
-    name: "machine",
-    description: "client credentials only",
-    role: "reader",
-    grantTypes: ["client_credentials"],
-  });
+  api = await startRequestShapeApi();
 });
 afterAll(async () => {
   await api.close();
@@ -384,87 +321,5 @@ describe("C6 strict request shape", () => {
       expect(response.body).not.toHaveProperty("message");
       expect(response.text).not.toMatch(/at .*\.ts|stack|SQLITE|\/work\//);
     }
-  });
-});
-
-describe("C13 grant allowlist and client_credentials", () => {
-  const service = {
-    grant_type: "client_credentials",
-    client_id: "service",
-    client_secret: "service-secret",
-  };
-
-  it("the web client may not use client_credentials", async () => {
-    expectOAuthError(
-      await tokenRequest(api, { ...service, ...webClient, scope: "reader" }),
-      400,
-      unsupportedGrant,
-    );
-  });
-
-  it("a confidential client with a default user gets an access token without refresh token", async () => {
-    const response = await tokenRequest(api, { ...service, scope: "reader machine" });
-    expect(response.status).toBe(200);
-    expect(Object.keys(response.body)).toStrictEqual(["token_type", "expires_in", "access_token"]);
-    const token = String(response.body.access_token);
-    const claims = decodeJwt(token);
-    expect(claims).toMatchObject({ sub: "1", aud: "service", scope: ["reader", "machine"] });
-    const info = await userinfo(api, token);
-    expect(info.status).toBe(200);
-    expect(info.body.sub).toBe("1");
-  });
-
-  it("scope is required unless the client has default scopes", async () => {
-    expectOAuthError(
-      await tokenRequest(api, service),
-      400,
-      invalidRequest("Check the `scope` parameter"),
-    );
-    const defaults = await tokenRequest(api, { ...service, client_id: "service-defaults" });
-    expect(defaults.status).toBe(200);
-    expect(decodeJwt(String(defaults.body.access_token))).toMatchObject({
-      sub: "3",
-      scope: ["reader"],
-    });
-  });
-
-  it("client_credentials refuses a client without default user, a public client and a wrong secret", async () => {
-    expectOAuthError(
-      await tokenRequest(api, { ...service, client_id: "service-no-user", scope: "reader" }),
-      400,
-      {
-        error: "unauthorized_client",
-        error_description:
-          "The authenticated client is not authorized to use this authorization grant type.",
-        hint: "The client has no default user",
-      },
-    );
-    expectOAuthError(
-      await tokenRequest(api, {
-        grant_type: "client_credentials",
-        client_id: "public-app",
-        scope: "reader",
-      }),
-      401,
-      invalidClient,
-    );
-    expectOAuthError(
-      await tokenRequest(api, { ...service, client_secret: "wrong", scope: "reader" }),
-      401,
-      invalidClient,
-    );
-  });
-
-  it("a public client may use the password grant without a secret only if configured so", async () => {
-    const response = await tokenRequest(api, {
-      grant_type: "password",
-      client_id: "public-app",
-      username: "alice",
-      password: "alice-password",
-    });
-    expect(response.status).toBe(200);
-    // The demo web client is confidential: no secret, no token.
-    const { client_secret: _secret, ...noSecret } = alice;
-    expect((await tokenRequest(api, noSecret)).status).toBe(400);
   });
 });
