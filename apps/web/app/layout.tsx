@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getServerSessionState } from "next-token-bff/server";
-import { getBff } from "../lib/bff";
+import { bff } from "../lib/bff";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -16,7 +15,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // headers renders every page per request, so Next puts that nonce on its own scripts. An
   // inline script of ours would take `nonce={nonce}`; there is none.
   await headers();
-  const state = await getServerSessionState(getBff);
+  const state = await bff.getSession();
   const signedIn = state.status === "active";
   return (
     <html lang="en">

@@ -1,27 +1,18 @@
-import { endedSessionStoreFor, loadRefreshConfig, redisConnection } from "next-token-bff/refresh";
-import { type Bff, createBff, createSignInLimiter, loadBffConfig } from "next-token-bff/server";
-
-let instance: Bff | undefined;
+import { createBff } from "next-token-bff";
+import { logger } from "./logger";
+import { withContentSecurityPolicy } from "./security-headers";
 
 /**
- * The app's BFF, built on first use rather than at import: `next build` imports every route
- * without the runtime environment. Configuration problems surface at start
+ * The app's BFF, configured from the environment on first use (`next build` needs none):
+ * sign-in against the upstream, token refresh (single-flight, through Redis with REDIS_URL),
+ * the upstream proxy and the session checks. Configuration problems surface at start
  * (`instrumentation.ts`).
  */
-export function getBff(): Bff {
-  if (instance) return instance;
-  const config = loadBffConfig(process.env);
-  const shared = loadRefreshConfig(process.env);
-  // With REDIS_URL (several web instances) the ended-session list and the sign-in counters
-  // live in Redis; otherwise in this process.
-  const redis =
-    shared.redisUrl === undefined
-      ? undefined
-      : redisConnection({ url: shared.redisUrl, prefix: shared.redisKeyPrefix });
-  instance = createBff({
-    config,
-    endedSessions: endedSessionStoreFor(shared),
-    signInLimiter: createSignInLimiter({ limits: config.signInLimits, redis }),
-  });
-  return instance;
-}
+export const bff = createBff({
+  protectedPaths: ["/account", "/connection", "/articles"],
+  // Pages get a Content-Security-Policy with a fresh nonce (lib/security-headers.ts).
+  aroundPages: withContentSecurityPolicy,
+  // UPSTREAM_IN_PROXY=0 serves upstream reads from the route handler too (the bench compares).
+  upstreamReadsInProxy: process.env.UPSTREAM_IN_PROXY !== "0",
+  logger,
+});

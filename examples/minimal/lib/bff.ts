@@ -1,10 +1,4 @@
-import { createRefresherFromEnv } from "next-token-bff/refresh";
-import { type Bff, createBff, loadBffConfig } from "next-token-bff/server";
+import { createBff } from "next-token-bff";
 
-let bff: Bff | undefined;
-
-/** The BFF, built on first use from the environment (UPSTREAM_*, NEXTAUTH_*). */
-export const getBff = (): Bff => (bff ??= createBff({ config: loadBffConfig(process.env) }));
-
-/** Token refresh, single-flight (in this process, or through Redis with REDIS_URL). */
-export const getRefresher = createRefresherFromEnv(getBff);
+/** The BFF, configured from UPSTREAM_* and NEXTAUTH_* on first use. */
+export const bff = createBff({ protectedPaths: ["/articles"] });

@@ -1,7 +1,6 @@
 import type { ReactNode } from "react";
 import { BffSessionProvider, SessionEndedListener, SignedOutRedirect } from "next-token-bff/client";
-import { requireSession } from "next-token-bff/server";
-import { getBff } from "../../lib/bff";
+import { bff } from "../../lib/bff";
 
 /**
  * Everything in this group needs a session. The layout checks it on the server; each page
@@ -10,7 +9,7 @@ import { getBff } from "../../lib/bff";
 export default async function ProtectedLayout({ children }: { children: ReactNode }) {
   // A layout does not know the page's path; `proxy.ts` and each page redirect with the exact
   // `callbackUrl`, this check is the fallback when neither ran first.
-  const { session } = await requireSession(getBff, "/");
+  const { session } = await bff.requireSession("/");
   return (
     <BffSessionProvider session={session}>
       <SignedOutRedirect />

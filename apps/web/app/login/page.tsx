@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getServerSessionState, redirectTarget } from "next-token-bff/server";
-import { getBff } from "../../lib/bff";
+import { redirectTarget } from "next-token-bff/client";
+import { bff } from "../../lib/bff";
 import { CodeFlowSignIn } from "./code-flow-sign-in";
 import { LoginForm } from "./login-form";
 
@@ -15,9 +15,9 @@ function first(value: string | string[] | undefined): string | undefined {
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const { signInMethods, upstream, nextAuthUrl } = getBff().config;
+  const { signInMethods, upstream, nextAuthUrl } = bff.config;
   const callbackUrl = redirectTarget(first(params.callbackUrl), nextAuthUrl);
-  const state = await getServerSessionState(getBff);
+  const state = await bff.getSession();
   if (state.status === "active") redirect(callbackUrl);
   const withForm = signInMethods.includes("password");
   const error = first(params.error) ?? null;

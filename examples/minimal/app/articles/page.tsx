@@ -1,5 +1,5 @@
-import { type JsonApiDocument, createServerUpstream } from "next-token-bff/server";
-import { getBff } from "../../lib/bff";
+import type { JsonApiDocument } from "next-token-bff/client";
+import { bff } from "../../lib/bff";
 
 type Article = { id: string; attributes: { title: string } };
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** A protected page: the upstream call carries the session's bearer token, server-side only. */
 export default async function ArticlesPage() {
-  const upstream = await createServerUpstream({ getBff, callbackPath: "/articles" });
+  const upstream = await bff.upstream("/articles");
   const result = await upstream.get<JsonApiDocument<Article[]>>("/jsonapi/node/article");
   if (!result.ok) return <p role="alert">{result.problem.message}</p>;
   return (

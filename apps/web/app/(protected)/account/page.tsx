@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
-import { requireSession } from "next-token-bff/server";
-import { getBff } from "../../../lib/bff";
+import { bff } from "../../../lib/bff";
 import { SessionTimes } from "./session-times";
 import { SignOutButtons } from "./sign-out-buttons";
 
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
-  const { session } = await requireSession(getBff, "/account");
+  const { session } = await bff.requireSession("/account");
   const { user } = session;
   return (
     <div className="stack">
@@ -43,7 +42,7 @@ export default async function AccountPage() {
       </div>
       <section className="card stack" aria-labelledby="sign-out">
         <h2 id="sign-out">Sign out</h2>
-        <SignOutButtons upstreamRevokesAll={getBff().provider.revokeAll !== undefined} />
+        <SignOutButtons upstreamRevokesAll={bff.provider.revokeAll !== undefined} />
       </section>
     </div>
   );

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { createServerUpstream, omittedCount, pageOffsetOfLink } from "next-token-bff/server";
+import { omittedCount, pageOffsetOfLink } from "next-token-bff/client";
 import {
   type ArticleListDocument,
   MAX_OFFSET,
@@ -9,7 +9,7 @@ import {
   mayCreate,
   toArticleView,
 } from "../../../lib/articles";
-import { getBff } from "../../../lib/bff";
+import { bff } from "../../../lib/bff";
 import { ArticleList } from "./article-list";
 import { ArticleSearch } from "./article-search";
 import { PermissionMessage } from "./permission-message";
@@ -36,7 +36,7 @@ export default async function ArticlesPage({ searchParams }: { searchParams: Sea
   const offset = offsetOf(first(params.page));
   const notice = notices[first(params.notice) ?? ""];
   const callbackPath = offset > 0 ? `/articles?page=${offset}` : "/articles";
-  const upstream = await createServerUpstream({ getBff, callbackPath });
+  const upstream = await bff.upstream(callbackPath);
   const { user } = upstream;
   const viewer: Viewer = { sub: user.sub, roles: user.roles };
 

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { requireFreshSession } from "next-token-bff/refresh";
-import { getBff } from "../../../lib/bff";
+import { bff } from "../../../lib/bff";
 import { ParallelCheck } from "./parallel-check";
 
 export const metadata: Metadata = { title: "API connection" };
@@ -16,8 +15,8 @@ interface EntryPoint {
  * proxy refreshes before this render, and the upstream route refreshes for the browser calls.
  */
 export default async function ConnectionPage() {
-  const { claims } = await requireFreshSession(getBff, "/connection");
-  const base = getBff().config.upstream.baseUrl.replace(/\/+$/, "");
+  const { claims } = await bff.requireFreshSession("/connection");
+  const base = bff.config.upstream.baseUrl.replace(/\/+$/, "");
   const answer = await fetch(`${base}/jsonapi`, {
     headers: { authorization: `Bearer ${claims.accessToken}`, accept: "application/vnd.api+json" },
     cache: "no-store",

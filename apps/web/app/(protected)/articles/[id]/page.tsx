@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { createServerUpstream } from "next-token-bff/server";
 import {
   type ArticleDocument,
   articlePath,
@@ -10,7 +9,7 @@ import {
   mayChange,
   toArticleView,
 } from "../../../../lib/articles";
-import { getBff } from "../../../../lib/bff";
+import { bff } from "../../../../lib/bff";
 import { StatusBadge } from "../article-list";
 import { PermissionMessage } from "../permission-message";
 import { DeleteArticle } from "./delete-article";
@@ -39,7 +38,7 @@ export default async function ArticlePage({
   const noticeKey = Array.isArray(query.notice) ? query.notice[0] : query.notice;
   const notice = notices[noticeKey ?? ""];
 
-  const upstream = await createServerUpstream({ getBff, callbackPath: `/articles/${id}` });
+  const upstream = await bff.upstream(`/articles/${id}`);
   const result = await upstream.get<ArticleDocument>(articlePath(id));
   if (!result.ok && result.problem.kind === "not_found") notFound();
   if (!result.ok && result.problem.kind === "forbidden") {

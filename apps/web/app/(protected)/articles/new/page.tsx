@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireSession } from "next-token-bff/server";
 import { mayCreate } from "../../../../lib/articles";
-import { getBff } from "../../../../lib/bff";
+import { bff } from "../../../../lib/bff";
 import { ArticleForm } from "../article-form";
 
 export const metadata: Metadata = { title: "New article" };
 export const dynamic = "force-dynamic";
 
 export default async function NewArticlePage() {
-  const { claims } = await requireSession(getBff, "/articles/new");
+  const { claims } = await bff.requireSession("/articles/new");
   const { user } = claims;
   return (
     <div className="stack">

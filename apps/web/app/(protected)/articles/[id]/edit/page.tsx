@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { createServerUpstream } from "next-token-bff/server";
 import {
   type ArticleDocument,
   articlePath,
@@ -9,7 +8,7 @@ import {
   mayChange,
   toArticleView,
 } from "../../../../../lib/articles";
-import { getBff } from "../../../../../lib/bff";
+import { bff } from "../../../../../lib/bff";
 import { ArticleForm } from "../../article-form";
 import { PermissionMessage } from "../../permission-message";
 
@@ -21,7 +20,7 @@ type Params = Promise<{ id: string }>;
 export default async function EditArticlePage({ params }: { params: Params }) {
   const { id } = await params;
   if (!isArticleId(id)) notFound();
-  const upstream = await createServerUpstream({ getBff, callbackPath: `/articles/${id}/edit` });
+  const upstream = await bff.upstream(`/articles/${id}/edit`);
   const result = await upstream.get<ArticleDocument>(articlePath(id));
   if (!result.ok && result.problem.kind === "not_found") notFound();
   if (!result.ok && result.problem.kind === "forbidden") {
