@@ -44,6 +44,8 @@ export interface CreateBffOptions {
 export interface Bff extends BffSessions {
   /** The checked configuration; reading it first validates the environment (throws `BffError` `misconfigured`). */
   readonly config: BffConfig;
+  /** The upstream provider in use (e.g. whether it can revoke every session of a user). */
+  readonly provider: UpstreamProvider;
   /** The catch-all route's handlers: `export const { GET, HEAD, POST, PUT, PATCH, DELETE } = bff.handlers`. */
   readonly handlers: RouteHandlers;
   /** The `proxy.ts` function: token refresh, sign-in redirects for protected paths, activity, upstream reads. */
@@ -118,6 +120,9 @@ export function createBff(options: CreateBffOptions = {}): Bff {
   return {
     get config() {
       return build().core.config;
+    },
+    get provider() {
+      return build().core.provider;
     },
     handlers: createRouteHandlers({
       routes,

@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { type ActiveSession, getServerSessionState } from "../session/next-session.js";
 import type { SessionContext } from "../session/session-context.js";
 import { loginPathFor, safeCallbackPath } from "../redirect/callback-url.js";
+import { accessTokenDue } from "../session/token-due.js";
 
 /** The session as a server component sees it (renders never refresh). */
 export type RenderSessionState =
@@ -21,7 +22,7 @@ export async function readRenderSession(
 ): Promise<RenderSessionState> {
   const state = await getServerSessionState(getBff);
   if (state.status !== "active") return { status: state.status };
-  if (state.claims.accessTokenExpiresAt <= now) return { status: "expired_token" };
+  if (accessTokenDue(state.claims, 0, now)) return { status: "expired_token" };
   return { status: "active", claims: state.claims, session: state.session };
 }
 

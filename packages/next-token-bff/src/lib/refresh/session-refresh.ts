@@ -9,6 +9,7 @@ import { readProxySession, sessionCookieNames } from "../session/proxy-session.j
 import type { RefreshCoordinator, RefreshOutcome, RefreshRole } from "./coordinator.js";
 import { type EncodedSessionMemo, createEncodedSessionMemo } from "./encoded-session-memo.js";
 import { refreshKeyOf } from "./sealed-outcome.js";
+import { accessTokenDue } from "../session/token-due.js";
 
 /** The session cookie written after a refresh: next-auth's chunks, and stale names to delete. */
 export interface SessionCookieUpdate {
@@ -142,8 +143,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     return encoded.memo;
   }
 
-  const isDue = (claims: SessionClaims, now = Date.now()) =>
-    claims.accessTokenExpiresAt - skewMs <= now;
+  const isDue = (claims: SessionClaims, now = Date.now()) => accessTokenDue(claims, skewMs, now);
 
   async function upstreamRefresh(
     bff: SessionContext,

@@ -12,6 +12,7 @@ import {
 import { readRenderSession, refreshPathFor } from "../refresh/render.js";
 import { loginPathFor } from "../redirect/callback-url.js";
 import { createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
+import { upstreamRequestHeaders } from "./request-headers.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import type { SessionContext } from "../session/session-context.js";
 import type { SessionClaims } from "../session/claims.js";
@@ -89,6 +90,15 @@ export interface ServerUpstreamClient {
 
 const passedHeaders =
   /^(accept|accept-language|if-match|if-none-match|if-modified-since|if-unmodified-since)$/i;
+const sentHeaders = new Set([
+  "accept",
+  "accept-language",
+  "if-match",
+  "if-none-match",
+  "if-modified-since",
+  "if-unmodified-since",
+  "content-type",
+]);
 
 async function readLimited(body: Dispatcher.ResponseData["body"], limit: number) {
   const chunks: Buffer[] = [];
@@ -179,16 +189,17 @@ export async function createServerUpstream(
     if (!target.ok)
       throw new Error(`next-token-bff: refused upstream path ${JSON.stringify(path)}`);
 
-    const headers: Record<string, string> = { accept: JSON_API_MEDIA_TYPE };
+    const given = new Headers({ accept: JSON_API_MEDIA_TYPE });
     for (const [name, value] of Object.entries(init.headers ?? {})) {
-      if (passedHeaders.test(name)) headers[name.toLowerCase()] = value;
+      if (passedHeaders.test(name)) given.set(name, value);
     }
     let body: string | null = null;
     if (init.body !== undefined) {
       body = JSON.stringify(init.body);
-      headers["content-type"] = JSON_API_MEDIA_TYPE;
+      given.set("content-type", JSON_API_MEDIA_TYPE);
     }
-    headers.authorization = `Bearer ${claims.accessToken}`;
+    // The same rule as the proxy route's: allow-listed headers, then our bearer token.
+    const headers = upstreamRequestHeaders(given, sentHeaders, claims.accessToken, null);
 
     let answer: Dispatcher.ResponseData;
     try {

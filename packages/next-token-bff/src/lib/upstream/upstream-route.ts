@@ -13,6 +13,7 @@ import { defaultResponseContentTypes, responseHeaderAllowList } from "./response
 import { clearSessionCookies } from "../session/clear-session-cookies.js";
 import { type UpstreamPathPolicy, createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
+import { accessTokenDue } from "../session/token-due.js";
 
 /** The HTTP methods the upstream route serves. */
 export const upstreamRouteMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -270,11 +271,11 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       return errorResponse("refresh_unavailable", { setCookies, headers: { "retry-after": "2" } });
     };
 
-    if (options.refresh !== undefined && claims.accessTokenExpiresAt - skewMs <= Date.now()) {
+    if (options.refresh !== undefined && accessTokenDue(claims, skewMs, Date.now())) {
       const result = await refresh("due");
       if (result === "refused") return endNow();
       // A token that is due but not yet expired is still worth a try.
-      if (result === "failed" && claims.accessTokenExpiresAt <= Date.now()) return failNow();
+      if (result === "failed" && accessTokenDue(claims, 0, Date.now())) return failNow();
     }
 
     const send = async (bodyStream: AsyncIterable<Uint8Array> | null) => {
