@@ -1,4 +1,4 @@
-/** Small helpers of `npm run bench`: percentiles, formatting, a Prettier-shaped Markdown table. */
+/** Statistics and formatting of both benches: percentiles, numbers, a Prettier-shaped Markdown table. */
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

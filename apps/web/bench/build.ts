@@ -1,0 +1,22 @@
+import path from "node:path";
+import { runToCompletion } from "../test/support/processes";
+import { benchDistDir, repoRoot, webDir } from "./config";
+
+/** The library, the API and a production build of the app in the bench's own folder. */
+export async function buildForBench(): Promise<void> {
+  const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  const next = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
+  console.log("… building the library, the API and the app (.next-bench)");
+  await runToCompletion(
+    process.execPath,
+    [tsc, "-p", "packages/next-token-bff/tsconfig.build.json"],
+    { cwd: repoRoot },
+  );
+  await runToCompletion(process.execPath, [tsc, "-p", "apps/api/tsconfig.build.json"], {
+    cwd: repoRoot,
+  });
+  await runToCompletion(process.execPath, [next, "build"], {
+    cwd: webDir,
+    env: { ...process.env, NEXT_DIST_DIR: benchDistDir, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+}

@@ -1,0 +1,82 @@
+import { cannon } from "../../../bench-support/load.js";
+import { config } from "./config";
+import { stable } from "./payloads";
+import { treeCpuMs } from "./process-tree";
+import type { ScenarioSpec } from "./scenarios";
+import type { BenchServer } from "./servers";
+import { sleep } from "./timing";
+
+/** One scenario in one round. */
+export interface Measurement {
+  key: ScenarioSpec["key"];
+  round: number;
+  requests: number;
+  reqPerSec: number;
+  latencies: number[];
+  webCpuMs: number;
+  apiCpuMs: number;
+  non2xx: number;
+  errors: number;
+  mismatches: number;
+}
+
+async function measure(spec: ScenarioSpec, round: number, api: BenchServer): Promise<Measurement> {
+  const { connections, duration, rate } = config;
+  const latencies: number[] = [];
+  const expected = spec.expectBody === undefined ? undefined : stable(spec.expectBody);
+  const web = spec.web;
+  const webBefore = web === undefined ? 0 : treeCpuMs(web.pid);
+  const apiBefore = treeCpuMs(api.pid);
+  const started = performance.now();
+  const result = await cannon(
+    {
+      url: spec.url,
+      connections,
+      pipelining: 1,
+      duration,
+      headers: spec.headers,
+      ...(rate > 0 ? { overallRate: rate } : {}),
+      ...(expected === undefined
+        ? {}
+        : { verifyBody: (body: string | Buffer | undefined) => stable(String(body)) === expected }),
+    },
+    (ms) => latencies.push(ms),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const requests = result.requests.total;
+  return {
+    key: spec.key,
+    round,
+    requests,
+    reqPerSec: requests / seconds,
+    latencies,
+    webCpuMs: web === undefined ? 0 : treeCpuMs(web.pid) - webBefore,
+    apiCpuMs: treeCpuMs(api.pid) - apiBefore,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    mismatches: result.mismatches,
+  };
+}
+
+/**
+ * Warm-up of every scenario (discarded), then BENCH_ROUNDS rounds, every other one in reverse
+ * order so no scenario always runs on a machine the one before has just heated.
+ */
+export async function runLoad(specs: ScenarioSpec[], api: BenchServer): Promise<Measurement[]> {
+  const { connections, rounds, warmup } = config;
+  for (const spec of specs) {
+    if (warmup <= 0) break;
+    console.log(`… warm-up ${spec.name}`);
+    await cannon({ url: spec.url, connections, duration: warmup, headers: spec.headers });
+  }
+  const measurements: Measurement[] = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    const order = round % 2 === 1 ? specs : [...specs].reverse();
+    for (const spec of order) {
+      await sleep(1_000);
+      console.log(`… round ${round}: ${spec.name}`);
+      measurements.push(await measure(spec, round, api));
+    }
+  }
+  return measurements;
+}
