@@ -3,7 +3,12 @@ import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { migrations } from "./migrations.js";
 
-export type Database = BetterSqlite3.Database;
+/**
+ * A better-sqlite3 connection. An interface of our own rather than an alias: the package's
+ * interface sits in a namespace it does not export, so declaration files could not name it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the name is the point
+export interface Database extends BetterSqlite3.Database {}
 
 /** Opens (or creates) the SQLite file and brings its schema up to date. */
 export function openDatabase(path: string): Database {

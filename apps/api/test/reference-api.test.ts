@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ReferenceApi, startReferenceApi } from "../src/index.js";
+
+describe("@next-token-bff/api startReferenceApi", () => {
+  let api: ReferenceApi;
+  beforeAll(async () => {
+    api = await startReferenceApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it("starts the reference API in-process with demo data, and a password grant works", async () => {
+    const response = await fetch(`${api.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "password",
+        client_id: api.clientId,
+        client_secret: api.clientSecret,
+        username: "alice",
+        password: "alice-password",
+        scope: api.scope,
+      }),
+    });
+    expect(response.status).toBe(200);
+    const tokens = (await response.json()) as { access_token: string };
+    const articles = await fetch(`${api.url}/jsonapi/node/article`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(articles.status).toBe(200);
+  });
+});
