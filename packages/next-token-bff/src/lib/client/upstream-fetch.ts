@@ -4,6 +4,7 @@ import { signOut } from "next-auth/react";
 import { JSON_API_MEDIA_TYPE } from "../jsonapi/document.js";
 import { type UpstreamProblem, readUpstreamProblem } from "../jsonapi/problem.js";
 import { loginPathFor } from "../redirect/callback-url.js";
+import { BffError } from "../errors/bff-error.js";
 
 /** Why the session ended, as other tabs learn it (`SessionEndedListener`). */
 export type SessionEndReason = "expired";
@@ -84,7 +85,10 @@ function upstreamUrl(path: string, mountPath: string): string {
   const mount = mountPath.replace(/\/+$/, "");
   if (path.startsWith(`${mount}/`)) return path;
   if (!path.startsWith("/") || path.startsWith("//")) {
-    throw new Error(`upstreamFetch takes an upstream path such as /jsonapi/...: ${path}`);
+    throw new BffError(
+      "bad_path",
+      `upstreamFetch takes an upstream path such as /jsonapi/...: ${path}`,
+    );
   }
   return `${mount}${path}`;
 }

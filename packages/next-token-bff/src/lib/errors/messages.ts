@@ -13,6 +13,29 @@ export function describeError(code: BffErrorCode, retryAfterSeconds?: number): s
       return "Sign-in is not set up correctly on this server. Please tell the site's administrator.";
     case "session_expired":
       return "Your session has ended. Please sign in again.";
+    case "not_signed_in":
+      return "Please sign in to continue.";
+    case "csrf":
+      return "The request did not come from this site and was refused. Please reload the page.";
+    case "bad_path":
+    case "method_not_allowed":
+      return "That cannot be reached or done through this site.";
+    case "bad_request":
+      return "The request was not understood. Please reload the page and try again.";
+    case "body_too_large":
+      return "What you sent is too large.";
+    case "unsupported_media_type":
+      return "What you sent is not in a format this site accepts.";
+    case "upstream_unreachable":
+    case "upstream_redirect":
+    case "upstream_content_type":
+      return "The content service cannot be reached right now. Please try again in a moment.";
+    case "upstream_timeout":
+      return "The content service took too long to answer. Please try again.";
+    case "refresh_unavailable":
+      return "The sign-in service cannot be reached right now. You are still signed in; please try again in a moment.";
+    case "redis_unavailable":
+      return "The service is busy right now. Please try again in a moment.";
   }
 }
 

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { type EventLog, logFunctions } from "../runtime/logger.js";
 import { processSingleton } from "../runtime/process-singleton.js";
+import { BffError } from "../errors/bff-error.js";
 
 /** Where refresh coordination reports events (Redis down, fallbacks); never given tokens. */
 export type RefreshLog = EventLog;
@@ -105,7 +106,7 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
     );
   };
   client.on("error", down);
-  client.on("end", () => down(new Error("connection closed")));
+  client.on("end", () => down(new BffError("redis_unavailable", "connection closed")));
   client.on("ready", () => {
     if (!healthy) {
       log("info", `Redis at ${label} is reachable again: refreshes are shared across instances.`);

@@ -10,6 +10,7 @@ import {
 import { createMemoryRefreshCoordinator } from "./memory-coordinator.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { createOutcomeSealer } from "./sealed-outcome.js";
+import { BffError } from "../errors/bff-error.js";
 
 /** Options of {@link createRedisRefreshCoordinator}. */
 export interface RedisCoordinatorOptions {
@@ -27,10 +28,6 @@ export interface RedisCoordinatorOptions {
 
 const releaseScript =
   'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end';
-
-class RedisDown extends Error {
-  override name = "RedisDown";
-}
 
 /**
  * Single-flight across web instances. In each process the in-memory coordinator runs first, so
@@ -113,7 +110,7 @@ export function createRedisRefreshCoordinator(
     };
 
     try {
-      if (!connection.ready()) throw new RedisDown("not connected");
+      if (!connection.ready()) throw new BffError("redis_unavailable", "not connected");
       const found = await stored(key);
       if (found !== null) return { outcome: found, role: "adopted" };
       for (let attempt = 0; attempt < 3; attempt += 1) {

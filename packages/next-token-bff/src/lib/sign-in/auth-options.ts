@@ -11,9 +11,10 @@ import { sessionCookieName } from "../session/session-cookie.js";
 import { redirectTarget } from "../redirect/callback-url.js";
 import { authorizeWithUpstream } from "./authorize.js";
 import { createCodeFlowProvider } from "./code-flow-provider.js";
-import { SessionEndedError } from "../errors/session-ended-error.js";
 import type { SignInLimiter } from "./sign-in-limiter.js";
 import { isSignedInUser } from "./signed-in-user.js";
+import { BffError } from "../errors/bff-error.js";
+import { nextAuthLogger } from "./next-auth-logger.js";
 
 /** What {@link createAuthOptions} needs. */
 export interface AuthOptionsDeps {
@@ -50,13 +51,14 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
   };
 
   async function assertLive(claims: SessionClaims): Promise<void> {
-    if (sessionEndsAt(claims, policy) <= nowInSeconds()) throw new SessionEndedError("expired");
+    if (sessionEndsAt(claims, policy) <= nowInSeconds())
+      throw new BffError("session_expired", "expired");
     const ended = await endedSessions.isEnded({
       sessionId: claims.sessionId,
       sub: claims.user.sub,
       authTime: claims.authTime,
     });
-    if (ended) throw new SessionEndedError("ended");
+    if (ended) throw new BffError("session_expired", "ended");
   }
 
   return {
@@ -118,13 +120,13 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
         // Every later call (session reads, `update()`): the client's input is never trusted,
         // and session reads are not activity (the proxy records real navigation).
         const claims = readSessionClaims(token);
-        if (claims === null) throw new SessionEndedError("not a session of ours");
+        if (claims === null) throw new BffError("session_expired", "not a session of ours");
         await assertLive(claims);
         return claims;
       },
       async session({ token }) {
         const claims = readSessionClaims(token);
-        if (claims === null) throw new SessionEndedError("not a session of ours");
+        if (claims === null) throw new BffError("session_expired", "not a session of ours");
         return toPublicSession(claims, policy);
       },
     },
@@ -134,18 +136,6 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
         if (claims !== null) await deps.endSession(claims);
       },
     },
-    logger: {
-      // By code, name and message only: next-auth's metadata can hold tokens and codes.
-      error(code, metadata) {
-        const error =
-          metadata instanceof Error ? metadata : (metadata as { error?: unknown } | null)?.error;
-        if (error instanceof Error && error.name === "SessionEndedError") return;
-        deps.log(`next-auth error ${code}`, error ?? code);
-      },
-      warn(code) {
-        deps.log(`next-auth warning ${code}`, code);
-      },
-      debug() {},
-    },
+    logger: nextAuthLogger(deps.log),
   };
 }

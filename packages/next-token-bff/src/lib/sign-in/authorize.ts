@@ -30,7 +30,7 @@ export async function authorizeWithUpstream(
   const username = credentials?.username?.trim() ?? "";
   const password = credentials?.password ?? "";
   if (username.length === 0 || password.length === 0) {
-    throw new Error(formatSignInErrorParam("invalid_credentials"));
+    throw new BffError("invalid_credentials", formatSignInErrorParam("invalid_credentials"));
   }
   const attempt = {
     username,
@@ -43,7 +43,9 @@ export async function authorizeWithUpstream(
       "sign-in refused by the sign-in limits",
       new BffError("too_many_attempts", `from ${attempt.address}, retry in ${wait} s`),
     );
-    throw new Error(formatSignInErrorParam("too_many_attempts", wait));
+    throw new BffError("too_many_attempts", formatSignInErrorParam("too_many_attempts", wait), {
+      retryAfterSeconds: wait,
+    });
   }
 
   const { provider } = deps;
@@ -68,6 +70,12 @@ export async function authorizeWithUpstream(
       await deps.limiter.release(attempt, "not_counted");
       deps.log(`sign-in via ${provider.id} failed`, failure);
     }
-    throw new Error(formatSignInErrorParam(failure.code, failure.retryAfterSeconds));
+    throw new BffError(
+      failure.code,
+      formatSignInErrorParam(failure.code, failure.retryAfterSeconds),
+      {
+        retryAfterSeconds: failure.retryAfterSeconds,
+      },
+    );
   }
 }

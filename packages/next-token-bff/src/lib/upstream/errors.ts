@@ -1,8 +1,11 @@
+import type { BffErrorCode } from "../errors/bff-error.js";
+
 /**
  * The proxy's own answers. The body is always `{"error": code}`: browser code switches on the
  * code (`session_expired` → sign in again), never on a message.
  */
-export type UpstreamRouteErrorCode =
+export type UpstreamRouteErrorCode = Extract<
+  BffErrorCode,
   | "bad_path"
   | "bad_request"
   | "csrf"
@@ -15,7 +18,8 @@ export type UpstreamRouteErrorCode =
   | "refresh_unavailable"
   | "upstream_timeout"
   | "upstream_redirect"
-  | "upstream_content_type";
+  | "upstream_content_type"
+>;
 
 const statusOf: Record<UpstreamRouteErrorCode, number> = {
   bad_path: 400,

@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { type UpstreamRouteErrorCode, errorResponse } from "./errors.js";
-import { BodyTooLargeError } from "./request-body.js";
 import { browserResponseHeaders, mediaTypeOf } from "./response-headers.js";
+import { isBffError } from "../errors/bff-error.js";
 
 export interface UpstreamCall {
   dispatcher: Dispatcher;
@@ -66,7 +66,7 @@ export async function callUpstream(
       answer: { status: response.statusCode, headers: response.headers, body: response.body },
     };
   } catch (error) {
-    if (bodyState?.tooLarge === true || error instanceof BodyTooLargeError) {
+    if (bodyState?.tooLarge === true || isBffError(error, "body_too_large")) {
       return { ok: false, code: "body_too_large", aborted: false };
     }
     const code = errorCode(error);

@@ -1,13 +1,10 @@
+import { BffError } from "../errors/bff-error.js";
 /**
  * The browser's request body on its way upstream: streamed chunk by chunk, counted, and cut
  * off above the size limit (catalogue B10). When a retry may be needed (a refresh hook is set)
  * the chunks already read are kept, so the same bytes can be sent again after a refresh;
  * the limit bounds that memory too.
  */
-export class BodyTooLargeError extends Error {
-  override name = "BodyTooLargeError";
-}
-
 export class RequestBodySource {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly kept: Uint8Array[] = [];
@@ -44,7 +41,7 @@ export class RequestBodySource {
       this.done = true;
       this.kept.length = 0;
       void this.reader.cancel().catch(() => {});
-      throw new BodyTooLargeError(`request body over ${this.maxBytes} bytes`);
+      throw new BffError("body_too_large", `request body over ${this.maxBytes} bytes`);
     }
     if (this.keepForRetry) this.kept.push(value);
     return value;

@@ -1,3 +1,4 @@
+import { BffError } from "../errors/bff-error.js";
 /**
  * Request headers that may travel from the browser to the upstream (catalogue B2). Everything
  * else stays here: the browser's `Cookie` (the session JWE), `Authorization`, `Host`,
@@ -24,7 +25,10 @@ export function requestHeaderAllowList(extra: readonly string[] = []): ReadonlyS
   const names = [...defaultRequestHeaders, ...extra.map((name) => name.toLowerCase())];
   for (const name of names) {
     if (neverForwarded.test(name)) {
-      throw new Error(`The request header "${name}" is never forwarded to the upstream`);
+      throw new BffError(
+        "misconfigured",
+        `The request header "${name}" is never forwarded to the upstream`,
+      );
     }
   }
   return new Set(names);

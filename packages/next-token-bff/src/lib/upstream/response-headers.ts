@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { protectiveHeaders } from "./errors.js";
+import { BffError } from "../errors/bff-error.js";
 
 /**
  * Response headers that may travel from the upstream to the browser (catalogue B2, B4, B5).
@@ -34,7 +35,10 @@ export function responseHeaderAllowList(extra: readonly string[] = []): Readonly
   const names = [...defaultResponseHeaders, ...extra.map((name) => name.toLowerCase())];
   for (const name of names) {
     if (neverPassed.test(name)) {
-      throw new Error(`The response header "${name}" is never passed to the browser`);
+      throw new BffError(
+        "misconfigured",
+        `The response header "${name}" is never passed to the browser`,
+      );
     }
   }
   return new Set(names);

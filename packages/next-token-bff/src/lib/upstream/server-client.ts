@@ -17,6 +17,7 @@ import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import type { SessionContext } from "../session/session-context.js";
 import type { SessionClaims } from "../session/claims.js";
 import type { PublicSession } from "../session/public-session.js";
+import { BffError } from "../errors/bff-error.js";
 
 /** Options of {@link createServerUpstream}. */
 export interface ServerUpstreamOptions {
@@ -186,8 +187,7 @@ export async function createServerUpstream(
     const target = path.startsWith("/")
       ? resolveUpstreamPath(`http://server-client.invalid/upstream${path}`, policy)
       : ({ ok: false } as const);
-    if (!target.ok)
-      throw new Error(`next-token-bff: refused upstream path ${JSON.stringify(path)}`);
+    if (!target.ok) throw new BffError("bad_path", `refused upstream path ${JSON.stringify(path)}`);
 
     const given = new Headers({ accept: JSON_API_MEDIA_TYPE });
     for (const [name, value] of Object.entries(init.headers ?? {})) {

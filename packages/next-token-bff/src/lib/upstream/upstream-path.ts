@@ -1,3 +1,4 @@
+import { BffError } from "../errors/bff-error.js";
 /**
  * Which upstream path a proxy request may reach (catalogue B1). The path is taken from the
  * request URL, decoded exactly once per segment, and each decoded segment must be plain
@@ -25,7 +26,8 @@ export type UpstreamPathResult =
 
 function normaliseMountPath(mountPath: string): string {
   const trimmed = mountPath.replace(/\/+$/, "");
-  if (!trimmed.startsWith("/")) throw new Error(`mountPath must start with "/": ${mountPath}`);
+  if (!trimmed.startsWith("/"))
+    throw new BffError("misconfigured", `mountPath must start with "/": ${mountPath}`);
   return trimmed;
 }
 
@@ -35,7 +37,10 @@ export function createPathPolicy(
   const allowedPrefixes = options.allowedPrefixes ?? ["/jsonapi/"];
   for (const prefix of allowedPrefixes) {
     if (!prefix.startsWith("/") || prefix.includes("..") || prefix.includes("//")) {
-      throw new Error(`allowed upstream path prefixes must be absolute paths: ${prefix}`);
+      throw new BffError(
+        "misconfigured",
+        `allowed upstream path prefixes must be absolute paths: ${prefix}`,
+      );
     }
   }
   return {

@@ -1,5 +1,6 @@
 import type { RefreshHook } from "./refresh-hook.js";
 import type { SessionRefresher } from "../refresh/session-refresh.js";
+import { BffError } from "../errors/bff-error.js";
 
 /**
  * The upstream route's `refresh` hook: the route has read the session and found the access
@@ -16,6 +17,9 @@ export function createUpstreamRefreshHook(refresher: SessionRefresher): RefreshH
       return { claims: result.claims, setCookies: result.cookies.setCookies };
     }
     if (result.status === "expired") return null;
-    throw new Error("the token endpoint is unavailable; the session is kept");
+    throw new BffError(
+      "refresh_unavailable",
+      "the token endpoint is unavailable; the session is kept",
+    );
   };
 }
