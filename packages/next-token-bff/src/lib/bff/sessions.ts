@@ -4,6 +4,7 @@ import {
   requireFreshSession,
 } from "../refresh/render.js";
 import { type ActiveSession, readRequestSession, requireSession } from "../session/next-session.js";
+import { bearerHeader } from "../providers/bearer.js";
 import type { SessionReadResult } from "../session/session-reader.js";
 import {
   type ServerUpstreamClient,
@@ -28,6 +29,13 @@ export interface BffSessions {
    * the refresh route when due, never stored anywhere else). `callbackPath` is the page: where
    * a refresh or a new sign-in comes back to.
    */
+  /**
+   * For next-drupal's `NextDrupal` (or any client that takes an `Authorization` value per call):
+   * `Bearer <access token>` of the current session, for one call
+   * (`drupal.getResourceCollection(type, { withAuth: await bff.withAuth(path) })`). An expired
+   * token goes through the refresh route first; the value is never stored on the shared client.
+   */
+  withAuth(callbackPath: string): Promise<string>;
   upstream(
     callbackPath: string,
     options?: Pick<ServerUpstreamOptions, "timeoutMs" | "maxResponseBytes">,
@@ -47,6 +55,13 @@ export function createBffSessions(deps: {
     requireFreshSession: (callbackPath) =>
       requireFreshSession(getCore, callbackPath, { loginPath, refreshPath }),
     readRequestSession: (request) => readRequestSession(getCore(), request),
+    withAuth: async (callbackPath) => {
+      const { claims } = await requireFreshSession(getCore, callbackPath, {
+        loginPath,
+        refreshPath,
+      });
+      return bearerHeader(claims.accessToken);
+    },
     upstream: (callbackPath, options) =>
       createServerUpstream({
         ...options,

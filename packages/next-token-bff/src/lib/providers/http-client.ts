@@ -1,6 +1,7 @@
 import { Agent, request } from "undici";
 import { BffError } from "../errors/bff-error.js";
 import { processSingleton } from "../runtime/process-singleton.js";
+import { bearerHeader } from "./bearer.js";
 
 /** An upstream answer with its body read: JSON when it parses, otherwise null. */
 export interface UpstreamResponse {
@@ -62,7 +63,7 @@ export async function callUpstream(
     headers["content-type"] = "application/json";
     body = JSON.stringify(init.json);
   }
-  if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
+  if (init.bearer) headers.authorization = bearerHeader(init.bearer);
 
   try {
     const response = await request(url, {

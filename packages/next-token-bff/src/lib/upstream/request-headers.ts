@@ -1,4 +1,6 @@
 import { BffError } from "../errors/bff-error.js";
+import { bearerHeader } from "../providers/bearer.js";
+
 /**
  * Request headers that may travel from the browser to the upstream (catalogue B2). Everything
  * else stays here: the browser's `Cookie` (the session JWE), `Authorization`, `Host`,
@@ -47,6 +49,6 @@ export function upstreamRequestHeaders(
     if (value !== null) headers[name] = value;
   }
   if (contentLength !== null) headers["content-length"] = String(contentLength);
-  headers.authorization = `Bearer ${accessToken}`;
+  headers.authorization = bearerHeader(accessToken);
   return headers;
 }
