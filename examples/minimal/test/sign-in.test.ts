@@ -5,11 +5,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ReferenceApi } from "next-token-bff/testing";
+import type { ReferenceApi } from "@next-token-bff/api";
 
 /**
  * The example cannot rot: build it (`next build`), start the reference API in-process
- * (`next-token-bff/testing`) and `next start`, then sign in over plain HTTP through next-auth's
+ * (`@next-token-bff/api`) and `next start`, then sign in over plain HTTP through next-auth's
  * credentials callback (with its CSRF token) and read the protected page.
  */
 const exampleDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,7 +77,7 @@ beforeAll(async () => {
     env: { ...env, NEXT_DIST_DIR: distDir },
     maxBuffer: 16 * 1024 * 1024,
   });
-  const { startReferenceApi } = await import("next-token-bff/testing");
+  const { startReferenceApi } = await import("@next-token-bff/api");
   api = await startReferenceApi();
   const port = await freePort();
   webUrl = `http://127.0.0.1:${port}`;

@@ -4,5 +4,3 @@
  */
 export { mintSessionCookie } from "./session-cookie.js";
 export type { MintSessionCookieOptions, MintedSessionCookie } from "./session-cookie.js";
-export { startReferenceApi } from "./reference-api.js";
-export type { ReferenceApi, StartReferenceApiOptions } from "./reference-api.js";

@@ -42,7 +42,7 @@ export interface MintedSessionCookie {
  * with a key derived from `secret`) over the library's claim shape. For your own tests of pages
  * and route handlers: send `cookieHeader` and the request is signed in, without a sign-in form.
  * The upstream never saw these tokens: point the upstream at a fake, or mint with tokens from a
- * real password grant against the reference API ({@link startReferenceApi}).
+ * real password grant against the reference API (`startReferenceApi` of `@next-token-bff/api`).
  */
 export async function mintSessionCookie(
   options: MintSessionCookieOptions,
