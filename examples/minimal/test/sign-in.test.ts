@@ -18,6 +18,7 @@ const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next
 const tscBin = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 const run = promisify(execFile);
 const distDir = ".next-test";
+const accessTokenTtl = 4;
 
 let api: ReferenceApi | undefined;
 let web: ChildProcess | undefined;
@@ -63,6 +64,24 @@ function cookiesOf(response: Response): Map<string, string> {
 const header = (jar: Map<string, string>) =>
   [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
 
+const sessionCookie = (jar: Map<string, string>) =>
+  [...jar].find(([name]) => name.startsWith("next-auth.session-token"))?.[1];
+
+/** next-auth's credentials sign-in over HTTP, as the login form does it: the browser's jar. */
+async function signIn(username: string, password: string): Promise<Map<string, string>> {
+  const csrf = await fetch(`${webUrl}/api/auth/csrf`);
+  const jar = cookiesOf(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${webUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: header(jar) },
+    body: new URLSearchParams({ csrfToken, username, password, json: "true" }),
+  });
+  for (const [name, value] of cookiesOf(response)) jar.set(name, value);
+  return jar;
+}
+
 beforeAll(async () => {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   // The library and the API as the example uses them: built.
@@ -78,7 +97,8 @@ beforeAll(async () => {
     maxBuffer: 16 * 1024 * 1024,
   });
   const { startReferenceApi } = await import("@next-token-bff/api");
-  api = await startReferenceApi();
+  // Short access tokens, so the test sees them refreshed.
+  api = await startReferenceApi({ accessTokenTtlSeconds: accessTokenTtl });
   const port = await freePort();
   webUrl = `http://127.0.0.1:${port}`;
   web = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
@@ -93,6 +113,7 @@ beforeAll(async () => {
       UPSTREAM_CLIENT_ID: api.clientId,
       UPSTREAM_CLIENT_SECRET: api.clientSecret,
       UPSTREAM_SCOPE: api.scope,
+      REFRESH_SKEW_SECONDS: "1",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -159,5 +180,40 @@ describe("examples/minimal", () => {
     expect([...cookiesOf(signIn).keys()].some((name) => name.includes("session-token"))).toBe(
       false,
     );
+  });
+
+  it("reads through next-drupal with the session's token, and sends a signed-out visitor to sign in", async () => {
+    const jar = await signIn("alice", "alice-password");
+    const page = await fetch(`${webUrl}/drupal`, { headers: { cookie: header(jar) } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Articles through next-drupal");
+    expect(html.match(/<li>/g)?.length ?? 0).toBeGreaterThan(0);
+    expect(html).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+
+    const signedOut = await fetch(`${webUrl}/drupal`, { redirect: "manual" });
+    expect(new URL(signedOut.headers.get("location") ?? "", webUrl).pathname).toBe("/login");
+  });
+
+  it("refreshes an expired access token for a proxied read and for a page", async () => {
+    const jar = await signIn("bob", "bob-password");
+    const first = sessionCookie(jar);
+    expect(first).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, (accessTokenTtl + 1) * 1000));
+
+    const proxied = await fetch(`${webUrl}/api/upstream/jsonapi/node/article`, {
+      headers: { cookie: header(jar), "x-csrf": "1" },
+    });
+    expect(proxied.status).toBe(200);
+    for (const [name, value] of cookiesOf(proxied)) jar.set(name, value);
+    const refreshed = sessionCookie(jar);
+    expect(refreshed).toBeDefined();
+    expect(refreshed).not.toBe(first);
+
+    await new Promise((resolve) => setTimeout(resolve, (accessTokenTtl + 1) * 1000));
+    const page = await fetch(`${webUrl}/articles`, { headers: { cookie: header(jar) } });
+    expect(page.status).toBe(200);
+    expect(cookiesOf(page).size).toBeGreaterThan(0);
+    expect(await page.text()).toContain("<h1>Articles</h1>");
   });
 });
