@@ -10,11 +10,15 @@ export function cannon(
 ): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (error: unknown, result: autocannon.Result) => {
-      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      if (error) reject(asError(error));
       else resolve(result);
     });
     if (onLatency !== undefined) {
       instance.on("response", (_client, _status, _bytes, responseTime) => onLatency(responseTime));
     }
   });
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }

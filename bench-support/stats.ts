@@ -26,6 +26,7 @@ export function grouped(value: number): string {
 export function alignedTable(header: string[], body: string[][], rightAligned: boolean[]): string {
   const cell = (text: string) => text.replaceAll("|", "\\|").replace(/\s+/g, " ");
   const rows = [header, ...body].map((row) => row.map(cell));
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a cell's width in code points, as intended
   const width = (text: string) => [...text].length;
   const widths = header.map((_, column) =>
     Math.max(3, ...rows.map((row) => width(row[column] ?? ""))),

@@ -1,3 +1,4 @@
+/* global process, console -- a Node.js script */
 // Fails when a source file of any workspace is longer than 400 lines: past that, a file holds
 // more than one concept. Part of `npm run lint`.
 import { readFileSync, readdirSync } from "node:fs";
