@@ -29,14 +29,14 @@ const authorizeOf = (options: AuthOptions) =>
   (options.providers[0] as unknown as { options: { authorize: Authorize } }).options.authorize;
 
 function setup(url = "https://app.example.com", env: Record<string, string> = {}) {
-  const provider: UpstreamProvider = {
+  const provider = {
     id: "fake",
-    signIn: vi.fn(async () => tokens),
-    refresh: vi.fn(async () => tokens),
-    revoke: vi.fn(async () => undefined),
-    fetchUser: vi.fn(async () => user),
+    signIn: vi.fn<UpstreamProvider["signIn"]>(() => Promise.resolve(tokens)),
+    refresh: vi.fn<UpstreamProvider["refresh"]>(() => Promise.resolve(tokens)),
+    revoke: vi.fn<UpstreamProvider["revoke"]>(() => Promise.resolve()),
+    fetchUser: vi.fn<UpstreamProvider["fetchUser"]>(() => Promise.resolve(user)),
     classify: () => "accepted",
-  };
+  } satisfies UpstreamProvider;
   const config = loadBffConfig({
     UPSTREAM_URL: "http://127.0.0.1:4000",
     UPSTREAM_CLIENT_ID: "c",
@@ -177,7 +177,7 @@ describe("next-auth options", () => {
     const { options, provider, bff } = setup();
     const claims = sampleClaims();
     await options.events?.signOut?.({
-      token: claims as unknown as JWT,
+      token: claims,
       session: undefined as never,
     });
     expect(provider.revoke).toHaveBeenCalledWith(

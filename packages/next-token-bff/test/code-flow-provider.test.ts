@@ -177,7 +177,7 @@ describe("code-flow provider factory", () => {
     expect(tokens?.refreshToken).toBe("rt");
     expect(Math.abs((tokens?.accessTokenExpiresAt ?? 0) - expiresAt * 1000)).toBeLessThan(2_000);
     expect(tokens?.refreshTokenExpiresAt).toBeGreaterThan(Date.now() + 1_209_000_000);
-    const signedIn = await provider.profile(profile, {} as never);
+    const signedIn = await provider.profile(profile, {});
     expect(signedIn).toEqual(signedInUser(user, tokens as UpstreamTokens));
   });
 

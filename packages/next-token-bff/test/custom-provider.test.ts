@@ -83,7 +83,7 @@ it("a provider for a JSON, milliseconds, {data} API is a few lines of mapping", 
   const expires = Date.now() + 60_000;
   const upstream = await startFakeUpstream({
     "POST /sessions": (req) =>
-      JSON.parse(req.body).password === "right"
+      (JSON.parse(req.body) as { password?: unknown }).password === "right"
         ? { status: 201, json: { data: { token: "t1", renew: "n1", expires } } }
         : { status: 401, json: { data: null } },
     "GET /me": () => ({

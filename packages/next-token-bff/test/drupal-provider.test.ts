@@ -67,7 +67,7 @@ describe("drupal provider: sign-in", () => {
     });
     expect(tokens.refreshToken).toBe("r1");
     expect(tokens.accessTokenExpiresAt - Date.now()).toBeGreaterThan(295_000);
-    expect(tokens.refreshTokenExpiresAt! - Date.now()).toBeGreaterThan(1_209_000_000);
+    expect((tokens.refreshTokenExpiresAt ?? 0) - Date.now()).toBeGreaterThan(1_209_000_000);
     expect(upstream.requests[1]?.headers.authorization).toBe(`Bearer ${accessToken}`);
     expect(user).toEqual({
       sub: "5",
@@ -193,6 +193,7 @@ describe("drupal provider: refresh, revoke, user fallback", () => {
     await provider.revoke(tokens);
     expect(upstream.requests[0]?.form.get("token")).toBe("r1");
     expect(upstream.requests[0]?.form.get("token_type_hint")).toBe("refresh_token");
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- checks the optional method is absent; nothing calls it
     expect(provider.revokeAll).toBeUndefined();
 
     const withoutModule = await drupalWith({});
@@ -242,7 +243,7 @@ describe("drupal provider: refresh, revoke, user fallback", () => {
     });
   });
 
-  it("classifies 401 as token_invalid, 403 as forbidden, the rest as accepted", async () => {
+  it("classifies 401 as token_invalid, 403 as forbidden, the rest as accepted", () => {
     const provider = createDrupalProvider({
       baseUrl: "http://127.0.0.1:9",
       clientId: "c",

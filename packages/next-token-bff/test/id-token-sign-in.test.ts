@@ -286,19 +286,18 @@ describe("sign-in with an id_token in the password grant's response", () => {
     const fetched: string[] = [];
     const provider: UpstreamProvider = {
       id: "custom",
-      signIn: async () => ({
-        accessToken: "a",
-        accessTokenExpiresAt: Date.now() + 60_000,
-        refreshToken: "r",
-        refreshTokenExpiresAt: null,
-      }),
-      refresh: async () => {
-        throw new BffError("session_expired", "no");
-      },
-      revoke: async () => undefined,
-      fetchUser: async (tokens) => {
+      signIn: () =>
+        Promise.resolve({
+          accessToken: "a",
+          accessTokenExpiresAt: Date.now() + 60_000,
+          refreshToken: "r",
+          refreshTokenExpiresAt: null,
+        }),
+      refresh: () => Promise.reject(new BffError("session_expired", "no")),
+      revoke: () => Promise.resolve(),
+      fetchUser: (tokens) => {
         fetched.push(tokens.accessToken);
-        return { sub: "1", name: "N", username: "n", email: null, roles: [] };
+        return Promise.resolve({ sub: "1", name: "N", username: "n", email: null, roles: [] });
       },
       classify: () => "accepted",
     };

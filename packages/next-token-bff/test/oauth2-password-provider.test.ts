@@ -93,6 +93,7 @@ describe("generic OAuth 2.0 password-grant provider", () => {
       clientId: "c",
       clientSecret: "s",
     });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- checks the optional method is absent; nothing calls it
     expect(provider.revokeAll).toBeUndefined();
   });
 });

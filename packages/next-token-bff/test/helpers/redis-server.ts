@@ -40,7 +40,7 @@ export async function startRedisServer(maxSeconds = 300): Promise<RedisServer> {
       () => reject(new Error(`redis-server did not start: ${output}`)),
       10_000,
     );
-    child.stdout?.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("Ready to accept connections")) {
         clearTimeout(timer);

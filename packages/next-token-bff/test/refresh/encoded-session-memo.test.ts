@@ -6,9 +6,9 @@ import { sampleClaims } from "../helpers/claims.js";
 function countingEncoder() {
   const encoder = {
     calls: 0,
-    encode: async () => {
+    encode: () => {
       encoder.calls += 1;
-      return `value-${encoder.calls}`;
+      return Promise.resolve(`value-${encoder.calls}`);
     },
   };
   return encoder;
@@ -63,6 +63,6 @@ describe("encoded session memo", () => {
     await expect(
       memo.valueFor("key", claims, () => Promise.reject(new Error("boom"))),
     ).rejects.toThrow("boom");
-    expect(await memo.valueFor("key", claims, async () => "fresh")).toBe("fresh");
+    expect(await memo.valueFor("key", claims, () => Promise.resolve("fresh"))).toBe("fresh");
   });
 });

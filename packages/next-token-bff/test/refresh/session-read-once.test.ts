@@ -36,8 +36,9 @@ function countingEndedSessions(): EndedSessionStore & { lookups: number } {
   const store = memoryEndedSessionStore();
   const counting = {
     lookups: 0,
-    endSession: store.endSession,
-    endUserSessions: store.endUserSessions,
+    endSession: (...args: Parameters<EndedSessionStore["endSession"]>) => store.endSession(...args),
+    endUserSessions: (...args: Parameters<EndedSessionStore["endUserSessions"]>) =>
+      store.endUserSessions(...args),
     isEnded(session: Parameters<EndedSessionStore["isEnded"]>[0]) {
       counting.lookups += 1;
       return store.isEnded(session);
@@ -211,7 +212,7 @@ describe("issue 7: a refresh storm encrypts the new session once", () => {
       refresher.refreshIfDue({ cookieHeader: cookie, recordActivity: false, now }),
     ]);
     expect(provider.refreshes).toBe(1);
-    if (navigated?.status !== "refreshed" || prefetched?.status !== "refreshed") {
+    if (navigated.status !== "refreshed" || prefetched.status !== "refreshed") {
       throw new Error("both requests should have been refreshed");
     }
     expect(navigated.claims.lastActivityAt).toBe(Math.floor(now / 1000));

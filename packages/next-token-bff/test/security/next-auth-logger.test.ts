@@ -17,7 +17,7 @@ describe("E3 next-auth's log lines", () => {
       error: { name: "OAuthCallbackError", message: "invalid_grant" },
       providerId: "upstream",
       tokens: { id_token: "eyJhbGciOi.secret-id-token", code: "the-authorization-code" },
-    } as never);
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("OAUTH_CALLBACK_ERROR");
     expect(lines[0]).toContain("invalid_grant");
@@ -26,7 +26,7 @@ describe("E3 next-auth's log lines", () => {
 
   it("say nothing when our jwt callback refuses a session that has ended", () => {
     const { lines, logger } = captured();
-    logger.error?.("JWT_SESSION_ERROR", { name: "BffError", message: "ended" } as never);
+    logger.error?.("JWT_SESSION_ERROR", { name: "BffError", message: "ended" });
     expect(lines).toEqual([]);
   });
 });

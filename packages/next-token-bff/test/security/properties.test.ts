@@ -101,6 +101,7 @@ describe("B1 property: path normalisation (library unit)", () => {
         for (const segment of result.segments) {
           expect(segment === "." || segment === "..").toBe(false);
           expect(/[/\\@:%?#]/.test(segment)).toBe(false);
+          // eslint-disable-next-line @typescript-eslint/no-misused-spread -- looks at each code point; control characters are single ones
           expect([...segment].some((char) => char.charCodeAt(0) < 0x20 || char === "\u007f")).toBe(
             false,
           );
@@ -220,7 +221,9 @@ describe("B1 B2 B3 A15 property: the route handler against a spy upstream", () =
   afterAll(async () => {
     await spy.close();
   });
-  beforeEach(() => spy.reset());
+  beforeEach(() => {
+    spy.reset();
+  });
 
   const secrets = () => [claims.accessToken, claims.refreshToken, cookie.split("=")[1] ?? ""];
 

@@ -6,6 +6,7 @@ import type { UpstreamRoute } from "../../src/lib/upstream/upstream-route.js";
 import { type ReferenceApi, startReferenceApi } from "./support/reference-api.js";
 import { json, proxyRequest, setCookies } from "./support/requests.js";
 import { sessionCookie, signIn, testBff } from "./support/sessions.js";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * The proxy route against the real reference API (a child process on a free loopback port,
@@ -50,7 +51,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await api?.stop();
+  await ifStarted(api)?.stop();
 });
 
 describe("through the proxy to the reference API", () => {

@@ -154,12 +154,12 @@ describe("A11 B7 refresh hook (issue 5 seam)", () => {
     const calls: string[] = [];
     const refreshedRoute = createUpstreamRoute({
       getBff: () => bff,
-      refresh: async ({ claims: current, reason }) => {
+      refresh: ({ claims: current, reason }) => {
         calls.push(reason);
-        return {
+        return Promise.resolve({
           claims: { ...current, accessToken: "fresh-token" },
           setCookies: [`${bff.cookieName}=new-value; Path=/; HttpOnly; SameSite=Lax`],
-        };
+        });
       },
     });
     answerByToken("fresh-token");
@@ -188,9 +188,12 @@ describe("A11 B7 refresh hook (issue 5 seam)", () => {
     let calls = 0;
     const refreshedRoute = createUpstreamRoute({
       getBff: () => bff,
-      refresh: async ({ claims: current }) => {
+      refresh: ({ claims: current }) => {
         calls += 1;
-        return { claims: { ...current, accessToken: "also-dead" }, setCookies: ["a=b"] };
+        return Promise.resolve({
+          claims: { ...current, accessToken: "also-dead" },
+          setCookies: ["a=b"],
+        });
       },
     });
     answerByToken("never");
@@ -203,7 +206,10 @@ describe("A11 B7 refresh hook (issue 5 seam)", () => {
   });
 
   it("a refresh that fails → session_expired", async () => {
-    const refreshedRoute = createUpstreamRoute({ getBff: () => bff, refresh: async () => null });
+    const refreshedRoute = createUpstreamRoute({
+      getBff: () => bff,
+      refresh: () => Promise.resolve(null),
+    });
     answerByToken("never");
     const response = await refreshedRoute.GET(proxyRequest("/jsonapi/node/article", { cookie }));
     expect(response.status).toBe(401);
@@ -215,9 +221,12 @@ describe("A11 B7 refresh hook (issue 5 seam)", () => {
     let fail = true;
     const refreshedRoute = createUpstreamRoute({
       getBff: () => bff,
-      refresh: async ({ claims: current }) => {
-        if (fail) throw new Error("token endpoint unreachable");
-        return { claims: { ...current, accessToken: "fresh-token" }, setCookies: [] };
+      refresh: ({ claims: current }) => {
+        if (fail) return Promise.reject(new Error("token endpoint unreachable"));
+        return Promise.resolve({
+          claims: { ...current, accessToken: "fresh-token" },
+          setCookies: [],
+        });
       },
       log: () => {},
     });
@@ -247,9 +256,12 @@ describe("A11 B7 refresh hook (issue 5 seam)", () => {
     const reasons: string[] = [];
     const refreshedRoute = createUpstreamRoute({
       getBff: () => bff,
-      refresh: async ({ claims: current, reason }) => {
+      refresh: ({ claims: current, reason }) => {
         reasons.push(reason);
-        return { claims: { ...current, accessToken: "fresh-token" }, setCookies: [] };
+        return Promise.resolve({
+          claims: { ...current, accessToken: "fresh-token" },
+          setCookies: [],
+        });
       },
     });
     answerByToken("fresh-token");

@@ -12,10 +12,11 @@ import { startFakeUpstream } from "../helpers/fake-upstream.js";
 // The render's cookies and Next's redirect, as a server component sees them.
 const jar = new Map<string, string>();
 vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-  }),
+  cookies: () =>
+    Promise.resolve({
+      getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+      get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
+    }),
 }));
 class Redirect extends Error {
   constructor(readonly location: string) {

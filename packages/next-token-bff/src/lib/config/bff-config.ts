@@ -9,13 +9,13 @@ const flag = z
 const seconds = z.coerce.number().int().positive();
 const optionalUrl = z.url().optional();
 
-const required = (message: string) => z.string({ message }).min(1, message);
+const required = (message: string) => z.string({ error: message }).min(1, message);
 
 const envSchema = z.object({
   DEMO_MODE: flag.default(false),
   UPSTREAM_KIND: z.enum(["drupal", "oauth2", "oidc"]).default("drupal"),
   UPSTREAM_URL: z.url({
-    message:
+    error:
       "must be the upstream's base URL (the issuer URL when UPSTREAM_KIND=oidc), e.g. http://127.0.0.1:4000",
   }),
   UPSTREAM_NAME: z.string().trim().max(60).optional(),
@@ -49,15 +49,15 @@ const envSchema = z.object({
   SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   SIGN_IN_LIMIT_WINDOW: seconds.default(15 * 60),
   TRUSTED_PROXY_HOPS: z.coerce
-    .number({ message: "must be the number of reverse proxies in front of this app, e.g. 1" })
+    .number({ error: "must be the number of reverse proxies in front of this app, e.g. 1" })
     .int()
     .min(0)
     .max(10)
     .default(0),
   SESSION_MAX_AGE: seconds.default(12 * 60 * 60),
-  NEXTAUTH_URL: z.url({ message: "must be this app's public URL, e.g. https://app.example.com" }),
+  NEXTAUTH_URL: z.url({ error: "must be this app's public URL, e.g. https://app.example.com" }),
   NEXTAUTH_SECRET: z
-    .string({ message: "is required: generate one with `openssl rand -base64 32`" })
+    .string({ error: "is required: generate one with `openssl rand -base64 32`" })
     .min(32, "must be at least 32 characters: generate one with `openssl rand -base64 32`"),
 });
 

@@ -37,7 +37,7 @@ export interface AuthProxy {
    * The same with the session already read (`SessionContext.readSession`'s result, e.g. handed over by
    * `createSessionRefreshProxy`), so the cookie is not decrypted and checked a second time.
    */
-  withSession(request: NextRequest, session: SessionReadResult): Promise<NextResponse>;
+  withSession: (request: NextRequest, session: SessionReadResult) => Promise<NextResponse>;
 }
 
 /**

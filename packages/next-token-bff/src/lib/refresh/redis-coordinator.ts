@@ -123,6 +123,7 @@ export function createRedisRefreshCoordinator(
       }
       return { outcome: unavailableOutcome, role: "joined" };
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `lead` sets it; TypeScript does not follow assignments in closures
       if (called) throw error;
       connection.reportFallback("Token refresh coordination", error);
       let outcome: RefreshOutcome;

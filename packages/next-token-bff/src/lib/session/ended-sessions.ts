@@ -37,24 +37,28 @@ export function memoryEndedSessionStore(
   }
 
   return {
-    async endSession(sessionId, keepUntil) {
+    endSession(sessionId, keepUntil) {
       prune();
       state.sessions.set(sessionId, Math.max(keepUntil, state.sessions.get(sessionId) ?? 0));
+      return Promise.resolve();
     },
-    async endUserSessions(sub, endedAt, keepUntil) {
+    endUserSessions(sub, endedAt, keepUntil) {
       prune();
       const previous = state.users.get(sub);
       state.users.set(sub, {
         endedAt: Math.max(endedAt, previous?.endedAt ?? 0),
         keepUntil: Math.max(keepUntil, previous?.keepUntil ?? 0),
       });
+      return Promise.resolve();
     },
-    async isEnded({ sessionId, sub, authTime }) {
+    isEnded({ sessionId, sub, authTime }) {
       const current = now();
       const until = state.sessions.get(sessionId);
-      if (until !== undefined && until > current) return true;
+      if (until !== undefined && until > current) return Promise.resolve(true);
       const user = state.users.get(sub);
-      return user !== undefined && user.keepUntil > current && authTime <= user.endedAt;
+      return Promise.resolve(
+        user !== undefined && user.keepUntil > current && authTime <= user.endedAt,
+      );
     },
   };
 }

@@ -41,7 +41,7 @@ export interface SessionContext {
   /** What `decodeSession` found for each recent cookie value. Null when off. */
   sessionCache: SessionCache | null;
   /** Ends this session here and revokes its upstream refresh token (best effort upstream). */
-  endSession(claims: SessionClaims): Promise<void>;
+  endSession: (claims: SessionClaims) => Promise<void>;
   /**
    * Ends every session of this person here, and revokes all their upstream tokens where the
    * provider can (`revokeAll`), else this session's refresh token only.

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { EncryptJWT, type JWTPayload } from "jose";
+import { EncryptJWT } from "jose";
 import { sessionEncryptionKey } from "./session-decoder.js";
 
 /** Encrypts session claims into a cookie value valid for `maxAgeSeconds`. */
@@ -14,7 +14,7 @@ export function createSessionEncoder(secret: string): SessionEncoder {
   const key = sessionEncryptionKey(secret, "encrypt");
   return async function encodeSession(claims, maxAgeSeconds) {
     const now = Math.floor(Date.now() / 1000);
-    return new EncryptJWT({ ...claims } as JWTPayload)
+    return new EncryptJWT({ ...claims })
       .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
       .setIssuedAt(now)
       .setExpirationTime(now + maxAgeSeconds)

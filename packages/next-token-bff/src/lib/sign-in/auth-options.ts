@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AuthOptions } from "next-auth";
+import type { AuthOptions, RequestInternal } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { BffConfig } from "../config/bff-config.js";
 import type { UpstreamProvider } from "../providers/types.js";
@@ -81,7 +81,8 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
                 username: { label: "Username", type: "text" },
                 password: { label: "Password", type: "password" },
               },
-              authorize: (credentials, request) =>
+              // next-auth always passes the request; a direct call (tests) may not.
+              authorize: (credentials, request?: Pick<RequestInternal, "headers">) =>
                 authorizeWithUpstream(
                   {
                     provider,
@@ -124,7 +125,7 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
         await assertLive(claims);
         return claims;
       },
-      async session({ token }) {
+      session({ token }) {
         const claims = readSessionClaims(token);
         if (claims === null) throw new BffError("session_expired", "not a session of ours");
         return toPublicSession(claims, policy);

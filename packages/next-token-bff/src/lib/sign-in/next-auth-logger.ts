@@ -5,7 +5,7 @@ import type { FailureLog } from "../runtime/logger.js";
 function nameAndMessage(metadata: unknown): { name: string; message: string } {
   const candidate =
     metadata !== null && typeof metadata === "object" && "error" in metadata
-      ? (metadata as { error: unknown }).error
+      ? metadata.error
       : metadata;
   if (candidate !== null && typeof candidate === "object") {
     const { name, message } = candidate as { name?: unknown; message?: unknown };

@@ -282,7 +282,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       const outcome = await callUpstream(
         {
           dispatcher: s.dispatcher,
-          method: method as Dispatcher.HttpMethod,
+          method,
           path: `${s.basePath}${target.path}${target.search}`,
           headers: upstreamRequestHeaders(
             request.headers,

@@ -78,7 +78,7 @@ export async function startReferenceApi(env: Record<string, string> = {}): Promi
     child.stderr?.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`API exited (${code}):\n${output}`));
+      reject(new Error(`API exited (${String(code)}):\n${output}`));
     });
   });
   // Keep draining the logs so the child never blocks on a full pipe.
