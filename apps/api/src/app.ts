@@ -66,18 +66,19 @@ export async function buildApp({
     return payload;
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    return reply
       .code(404)
       .type(JSONAPI_MEDIA_TYPE)
       .send(
         errorDocument([
-          errorObject(404, `No route found for "${request.method} ${request.url.split("?")[0]}"`, {
+          errorObject(404, `No route found for "${request.method} ${path}"`, {
             via: requestUrl(request),
           }),
         ]),
-      ),
-  );
+      );
+  });
 
   await app.register(oauthRoutes, { services });
   await app.register(jsonapiRoutes, { services });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ReferenceApi, startReferenceApi } from "../src/index.js";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 describe("@next-token-bff/api startReferenceApi", () => {
   let api: ReferenceApi;
@@ -7,7 +8,7 @@ describe("@next-token-bff/api startReferenceApi", () => {
     api = await startReferenceApi();
   });
   afterAll(async () => {
-    await api?.close();
+    await ifStarted(api)?.close();
   });
 
   it("starts the reference API in-process with demo data, and a password grant works", async () => {

@@ -8,11 +8,11 @@ export interface CommandContext {
   args: string[];
   io: CliIo;
   /** Loaded lazily so `--help` works even with a broken configuration. */
-  config(): ApiConfig;
+  config: () => ApiConfig;
 }
 
-/** Runs one command and resolves to its exit code; throws UsageError or CommandFailure. */
-export type CommandHandler = (context: CommandContext) => Promise<number>;
+/** Runs one command; returns or resolves to its exit code. Throws UsageError or CommandFailure. */
+export type CommandHandler = (context: CommandContext) => number | Promise<number>;
 
 /** Prints a command's usage (its `--help`) and exits successfully. */
 export function printCommandHelp(io: CliIo, command: CommandName): number {

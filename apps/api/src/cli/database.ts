@@ -5,17 +5,21 @@ import { createUserRepository, type UserWithHash } from "../db/users.js";
 import { CommandFailure } from "./errors.js";
 
 /** Opens the configured database; commands that change existing users need it to exist already. */
-export function withDatabase<T>(
+export async function withDatabase<T>(
   config: ApiConfig,
   mustExist: boolean,
-  fn: (db: Database) => Promise<T>,
+  fn: (db: Database) => T | Promise<T>,
 ): Promise<T> {
   const path = config.databasePath;
   if (mustExist && path !== ":memory:" && !existsSync(path)) {
     throw new CommandFailure(`No database at ${path} (set DATABASE_PATH).`);
   }
   const db = openDatabase(path);
-  return fn(db).finally(() => db.close());
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
 }
 
 export function findUser(db: Database, name: string): UserWithHash {

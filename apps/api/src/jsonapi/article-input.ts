@@ -228,6 +228,7 @@ export function readArticleChanges(data: Json, context: ArticleWriteContext): Ar
       const value = changes[name];
       if (value === undefined) continue;
       if (mode === "POST" || value !== current?.[name]) throw denied(name, attributePointer(name));
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- `name` is one of the three literal keys above
       delete changes[name];
     }
     if (changes.uid !== undefined) {
@@ -245,7 +246,11 @@ export function readArticleChanges(data: Json, context: ArticleWriteContext): Ar
       detail: "title: This value should not be null.",
       pointer: attributePointer("title"),
     });
-  } else if (titleSent && [...(changes.title ?? "")].length > 255) {
+  } else if (
+    titleSent &&
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- counts code points, as Drupal's 255-character limit does
+    [...(changes.title ?? "")].length > 255
+  ) {
     violations.push({
       detail: "title: This value is too long. It should have 255 characters or less.",
       pointer: attributePointer("title"),

@@ -23,17 +23,18 @@ export function pagerUrl(
   const out = new URLSearchParams();
   let placed = false;
   const placePage = () => {
+    if (placed) return;
     out.append("page[offset]", String(offset));
     out.append("page[limit]", String(limit));
     placed = true;
   };
   for (const [name, value] of params) {
     if (name === "page" || name.startsWith("page[")) {
-      if (!placed) placePage();
+      placePage();
       continue;
     }
     out.append(name, value);
   }
-  if (!placed) placePage();
+  placePage();
   return `${baseUrl(request)}${path}?${out.toString()}`;
 }

@@ -11,7 +11,7 @@ export function methodNotAllowed(app: FastifyInstance, url: string, allowed: HTT
   app.route({
     method: methods,
     url,
-    handler: async (request) => {
+    handler: (request) => {
       const path = request.url.split("?")[0] ?? "";
       throw JsonApiError.of(
         405,

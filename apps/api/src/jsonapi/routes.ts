@@ -17,6 +17,7 @@ import { registerUserRoutes } from "./user-routes.js";
  * field access (403) → validation (422). Every error is a JSON:API document; nothing a client
  * sends may produce a 5xx.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- Fastify async plugin: a throw while registering rejects app.register() instead of escaping avvio
 export async function jsonapiRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
@@ -29,8 +30,9 @@ export async function jsonapiRoutes(
     done(null, body);
   });
 
-  app.addHook("preHandler", async (request) => {
+  app.addHook("preHandler", (request, _reply, done) => {
     assertAcceptable(request);
+    done();
   });
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");

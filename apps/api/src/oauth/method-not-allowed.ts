@@ -13,7 +13,7 @@ export function registerMethodNotAllowed(
   app.route({
     method: others,
     url,
-    handler: async () => {
+    handler: () => {
       throw oauthErrors.methodNotAllowed(allowed.join(", "));
     },
   });

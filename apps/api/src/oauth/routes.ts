@@ -44,11 +44,12 @@ export async function oauthRoutes(
 
   // Two Authorization headers (Node keeps the first) are two credentials: refused before any
   // route reads one. Runs before the child plugins' hooks (userinfo's bearer check, the pages).
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", (request, _reply, done) => {
     if (hasRepeatedAuthorization(request)) {
       request.log.info("more than one Authorization header refused");
       throw oauthErrors.invalidRequest("Authorization", REPEATED_AUTHORIZATION_HINT);
     }
+    done();
   });
 
   registerFormBodyParser(app);

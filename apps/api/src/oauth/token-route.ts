@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { TokenResponse } from "../auth/token-issuer.js";
 import type { GrantType } from "../db/clients.js";
 import { grantTypes } from "../db/clients.js";
 import type { Services } from "../services.js";
@@ -38,6 +39,7 @@ export function registerTokenRoute(
   app.post("/oauth/token", { bodyLimit: FORM_BODY_LIMIT }, async (request, reply) => {
     let params: FormParams | undefined;
     let clientId: string | undefined;
+    let body: TokenResponse;
     try {
       rejectParametersInQuery(request);
       params = formParamsOf(request);
@@ -52,8 +54,7 @@ export function registerTokenRoute(
       ) {
         throw oauthErrors.unsupportedGrantType();
       }
-      const body = await grants[grantType]({ request, params, client, services, limiter });
-      return noStore(reply).code(200).type(OAUTH_JSON).send(body);
+      body = await grants[grantType]({ request, params, client, services, limiter });
     } catch (error) {
       if (error instanceof OAuthError) {
         request.log.info(
@@ -69,6 +70,7 @@ export function registerTokenRoute(
       }
       throw error;
     }
+    return noStore(reply).code(200).type(OAUTH_JSON).send(body);
   });
   registerMethodNotAllowed(app, "/oauth/token", ["POST"]);
 }

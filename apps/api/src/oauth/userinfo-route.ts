@@ -7,6 +7,7 @@ import { noStore, OAUTH_JSON, OAuthError } from "./oauth-error.js";
  * `GET|POST /oauth/userinfo`: simple_oauth's OpenID Connect claims for the token's user.
  * Register it as its own plugin: the bearer hook must only run for this route.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- Fastify async plugin: a throw while registering rejects app.register() instead of escaping avvio
 export async function userinfoRoutes(
   app: FastifyInstance,
   options: { services: Services },

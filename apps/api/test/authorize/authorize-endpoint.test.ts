@@ -48,7 +48,7 @@ async function expectRedirectError(params: AuthorizeParams, error: string) {
   const response = await browse(new CookieJar(), authorizeUrl(api, params));
   expect(response.status, response.text).toBe(303);
   const location = response.location;
-  expect(`${location?.origin}${location?.pathname}`).toBe(params.redirect_uri);
+  expect(`${location?.origin ?? ""}${location?.pathname ?? ""}`).toBe(params.redirect_uri);
   expect(location?.searchParams.get("error")).toBe(error);
   expect(location?.searchParams.get("error_description")).toBeTruthy();
   expect(location?.searchParams.get("state")).toBe(params.state ?? null);

@@ -58,7 +58,7 @@ describe("authorization code flow with PKCE, end to end", () => {
     const back = await browse(jar, signedIn.location ?? "");
     expect(back.status).toBe(303);
     const redirect = back.location;
-    expect(`${redirect?.origin}${redirect?.pathname}`).toBe(WEB_CALLBACK);
+    expect(`${redirect?.origin ?? ""}${redirect?.pathname ?? ""}`).toBe(WEB_CALLBACK);
     expect(redirect?.searchParams.get("state")).toBe("af0ifjsldkj");
     expect(redirect?.searchParams.get("iss")).toBe(TEST_ISSUER);
     const code = redirect?.searchParams.get("code") ?? "";

@@ -73,7 +73,12 @@ export async function buildCli(): Promise<string> {
         process.execPath,
         [tsc, "-p", "tsconfig.build.json", "--outDir", outDir, "--sourceMap", "false"],
         { cwd: apiDir },
-      ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }));
+      ).catch((error: unknown) => ({
+        stdout:
+          error instanceof Error && "stdout" in error && typeof error.stdout === "string"
+            ? error.stdout
+            : String(error),
+      }));
       if (!existsSync(cliPath)) throw new Error(`Build emitted no cli.js:\n${result.stdout}`);
       writeFileSync(complete, result.stdout);
     } finally {
@@ -131,10 +136,13 @@ export function waitForOutput(
       const match = seen.match(pattern);
       if (match) finish(() => resolve(match));
     };
-    const onExit = (code: number | null) =>
-      finish(() => reject(new Error(`process exited (${code}) before ${pattern}:\n${seen}`)));
+    const onExit = (code: number | null) => {
+      finish(() => {
+        reject(new Error(`process exited (${String(code)}) before ${String(pattern)}:\n${seen}`));
+      });
+    };
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`timed out waiting for ${pattern}:\n${seen}`))),
+      () => finish(() => reject(new Error(`timed out waiting for ${String(pattern)}:\n${seen}`))),
       timeoutMs,
     );
     function finish(settle: () => void) {

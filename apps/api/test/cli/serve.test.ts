@@ -96,13 +96,13 @@ describe("serve", () => {
     expect(url).not.toMatch(/:0$/);
     expect(stdout).toContain("alice/alice-password");
 
-    const entry = await fetch(`${url}/jsonapi`);
+    const entry = await fetch(`${url ?? ""}/jsonapi`);
     expect(entry.status).toBe(200);
     expect(entry.headers.get("content-type")).toBe("application/vnd.api+json");
     await entry.body?.cancel();
 
     // Sign in over HTTP, then block the user with the CLI while this server runs on the file.
-    const token = await fetch(`${url}/oauth/token`, {
+    const token = await fetch(`${url ?? ""}/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
@@ -117,7 +117,7 @@ describe("serve", () => {
     expect(token.status).toBe(200);
     const { access_token: accessToken } = (await token.json()) as { access_token: string };
     const articles = () =>
-      fetch(`${url}/jsonapi/node/article?page[limit]=1`, {
+      fetch(`${url ?? ""}/jsonapi/node/article?page[limit]=1`, {
         headers: { authorization: `Bearer ${accessToken}` },
       });
     const before = await articles();

@@ -7,6 +7,7 @@ import { sha256 } from "../../src/auth/hash.js";
 import { verifyPassword } from "../../src/auth/passwords.js";
 import { startTestApi, WEB_CLIENT, type TestApi } from "../helpers/test-api.js";
 import { buildCli, runCliProcess, type CliResult } from "./helpers.js";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 let cliPath: string;
 let dir: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await api?.close();
+  await ifStarted(api)?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -16,7 +16,7 @@ const jsonapiMember = {
 
 describe("drupal-wire D.3 conformance checks #8–#15 (JSON:API part)", () => {
   it("D.3 #8 unpublished article: anonymous 403 document, garbage token 401, alice 403", async () => {
-    const [unpublished] = f.articles("bob", false);
+    const [unpublished = ""] = f.articles("bob", false);
     const path = `/jsonapi/node/article/${unpublished}`;
 
     const anonymous = await f.get(path);
@@ -238,7 +238,7 @@ describe("drupal-wire D.3 conformance checks #8–#15 (JSON:API part)", () => {
   });
 
   it("D.3 #14 PATCH own article → 200; id mismatch → 400; bob → 403", async () => {
-    const [id] = f.articles("alice", true);
+    const [id = ""] = f.articles("alice", true);
     const path = `/jsonapi/node/article/${id}`;
     const before = one(await f.get(path, f.tokens.alice));
     const res = await f.send(
@@ -283,7 +283,7 @@ describe("drupal-wire D.3 conformance checks #8–#15 (JSON:API part)", () => {
   });
 
   it("D.3 #15 DELETE own article → 204 empty; then GET → 404 document", async () => {
-    const [, id] = f.articles("alice", true);
+    const [, id = ""] = f.articles("alice", true);
     const path = `/jsonapi/node/article/${id}`;
     const res = await f.del(path, f.tokens.alice);
     expect(res.status).toBe(204);

@@ -41,7 +41,7 @@ beforeAll(async () => {
     config,
     databasePath,
     url: address.replace(/\/$/, ""),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 });
 afterAll(async () => {

@@ -72,15 +72,15 @@ export async function login(
   api: TestApi,
   username = "alice",
   password = `${username}-password`,
-  scope: string | undefined = "editor",
+  scope = "editor",
 ): Promise<TokenPair> {
   const params: Record<string, string> = {
     grant_type: "password",
     ...webClient,
     username,
     password,
+    scope,
   };
-  if (scope !== undefined) params.scope = scope;
   return pairOf(await tokenRequest(api, params));
 }
 

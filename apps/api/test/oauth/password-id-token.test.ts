@@ -123,7 +123,7 @@ describe("POST /oauth/token, password grant with scope openid", () => {
     );
   });
 
-  it("the openid scope is enabled for the password, code and refresh grants, not client_credentials", async () => {
+  it("the openid scope is enabled for the password, code and refresh grants, not client_credentials", () => {
     expect(api.services.scopes.find("openid")?.grantTypes).toStrictEqual([
       "password",
       "authorization_code",

@@ -94,7 +94,7 @@ describe("C8 C9 refresh-token rotation", () => {
     }
     // The losers count as a replay, so reuse detection also revokes the winner's new pair:
     // clients must single-flight their refreshes (security catalogue B9).
-    const winner = pairOf(responses.find((response) => response.status === 200) ?? responses[0]!);
+    const winner = pairOf(responses.find((response) => response.status === 200) ?? responses[0]);
     expectOAuthError(await refresh(api, winner.refreshToken), 400, revokedAnswer);
   });
 

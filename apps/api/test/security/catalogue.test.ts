@@ -5,6 +5,7 @@ import { hashPassword } from "../../src/auth/passwords.js";
 import { rawRequest, type RawResponse } from "../helpers/raw-http.js";
 import { startTestApi, type TestApi, WEB_CLIENT } from "../helpers/test-api.js";
 import { basic, FORM, login, tokenRequest, webClient } from "../oauth/oauth-client.js";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * Catalogue cases of the token endpoint and the content API that the oauth/ and jsonapi/ suites
@@ -16,7 +17,7 @@ beforeAll(async () => {
   api = await startTestApi({ LOGIN_FAILURES_PER_USER: "1000", LOGIN_FAILURES_PER_IP: "1000" });
 });
 afterAll(async () => {
-  await api?.close();
+  await ifStarted(api)?.close();
 });
 
 function passwordGrant(username: string, password: string) {

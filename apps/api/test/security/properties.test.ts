@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEB_CLIENT } from "../helpers/test-api.js";
 import { type Fixture, JSONAPI, request, startFixture } from "../jsonapi/helpers.js";
 import { FORM } from "../oauth/oauth-client.js";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * Property-based tests (fast-check) of the token endpoint's parameters, the JSON:API query
@@ -17,7 +18,7 @@ beforeAll(async () => {
   f = await startFixture();
 });
 afterAll(async () => {
-  await f?.close();
+  await ifStarted(f)?.close();
 });
 
 const tokenKey = fc.constantFrom(

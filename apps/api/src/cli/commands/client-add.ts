@@ -86,7 +86,7 @@ export const addClient: CommandHandler = async ({ args, io, config }) => {
   }
   const scopeNames = listOption(parsed, "scope");
 
-  return withDatabase(config(), false, async (db) => {
+  return withDatabase(config(), false, (db) => {
     const scopes = createScopeRepository(db);
     // The role scopes are created on the server's first start; before that, role names count.
     const unknownScope = scopeNames.find((name) => !scopes.find(name) && !isRole(name));

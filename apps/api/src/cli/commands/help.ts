@@ -4,7 +4,7 @@ import { EXIT_OK } from "../exit-codes.js";
 import { generalUsage, isCommandName } from "../usage.js";
 
 /** `help [<command>]`: the general usage, or one command's. */
-export const help: CommandHandler = async ({ args, io }) => {
+export const help: CommandHandler = ({ args, io }) => {
   const [topic, ...rest] = args.filter((arg) => arg !== "--help" && arg !== "-h");
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0] ?? ""}"`, "help");
   if (topic === undefined) {

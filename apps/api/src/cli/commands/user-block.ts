@@ -10,7 +10,7 @@ export const blockUser: CommandHandler = async ({ args, io, config }) => {
   const parsed = parse("user:block", args, {});
   if (parsed.values.help) return printCommandHelp(io, "user:block");
   const [name = ""] = exactPositionals("user:block", parsed, ["name"]);
-  return withDatabase(config(), true, async (db) => {
+  return withDatabase(config(), true, (db) => {
     const user = findUser(db, name);
     const tokens = createTokenRepository(db);
     // One transaction: no moment where the user is blocked but a token still counts, or back.

@@ -9,7 +9,7 @@ export const revokeUserTokens: CommandHandler = async ({ args, io, config }) => 
   const parsed = parse("user:revoke-tokens", args, {});
   if (parsed.values.help) return printCommandHelp(io, "user:revoke-tokens");
   const [name = ""] = exactPositionals("user:revoke-tokens", parsed, ["name"]);
-  return withDatabase(config(), true, async (db) => {
+  return withDatabase(config(), true, (db) => {
     const user = findUser(db, name);
     const revoked = createTokenRepository(db).revokeUser(user.uid);
     io.out(`Revoked ${revoked} token row(s) of ${user.name} (uid ${user.uid}).`);

@@ -9,7 +9,7 @@ export const unblockUser: CommandHandler = async ({ args, io, config }) => {
   const parsed = parse("user:unblock", args, {});
   if (parsed.values.help) return printCommandHelp(io, "user:unblock");
   const [name = ""] = exactPositionals("user:unblock", parsed, ["name"]);
-  return withDatabase(config(), true, async (db) => {
+  return withDatabase(config(), true, (db) => {
     const user = findUser(db, name);
     createUserRepository(db).setStatus(user.uid, true);
     io.out(`Unblocked ${user.name} (uid ${user.uid}).`);

@@ -1,6 +1,6 @@
 import type { SqlParam } from "../../db/articles.js";
 import { badRequest } from "../errors.js";
-import type { FieldResolver, FieldType, QueryField } from "./field-resolver.js";
+import type { FieldResolver, QueryField } from "./field-resolver.js";
 import type { QueryTree, QueryValue } from "./parse-query.js";
 import { isQueryTree } from "./parse-query.js";
 
@@ -186,7 +186,7 @@ function checkValue(cond: FilterCondition, id: string): FilterCondition {
 /** Converts a request value to the column's representation; a bad value is a 400. */
 function convert(value: string, field: QueryField, path: string): SqlParam {
   const invalid = () => badRequest(`The value '${value}' is not valid for the field \`${path}\`.`);
-  switch (field.type as FieldType) {
+  switch (field.type) {
     case "string":
     case "uuid":
       return value;

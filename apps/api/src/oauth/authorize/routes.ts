@@ -16,6 +16,7 @@ import { registerStylesheetRoute } from "./stylesheet-route.js";
  * (RFC 6749 §4.1, PKCE S256 only, OpenID Connect basics). Registered inside the OAuth plugin so
  * it shares the password grant's login limiter.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- Fastify async plugin: a throw while registering rejects app.register() instead of escaping avvio
 export async function authorizeRoutes(
   app: FastifyInstance,
   options: { services: Services; limiter: LoginLimiter },
