@@ -12,15 +12,15 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   turbopack: { root: repositoryRoot },
   outputFileTracingRoot: repositoryRoot,
-  async headers() {
+  headers() {
     // Pages get their Content-Security-Policy (with a per-request nonce) from proxy.ts.
-    return [
+    return Promise.resolve([
       { source: "/:path*", headers: staticSecurityHeaders },
       {
         source: "/api/:path*",
         headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }],
       },
-    ];
+    ]);
   },
 };
 

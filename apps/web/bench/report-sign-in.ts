@@ -11,8 +11,8 @@ export function signInLines(signIns: SignInTimes): string[][] {
     lines.push([
       `sign-in: app callback p50 ÷ token endpoint p50 (target ≤ 1.5)`,
       `${fixed(callback, 1)} ms ÷ ${fixed(median(signIns.direct), 1)} ms`,
-      `${fixed(signInRatio, 2)}`,
-      `${verdict(signInRatio <= 1.5)}`,
+      fixed(signInRatio, 2),
+      verdict(signInRatio <= 1.5),
     ]);
     const upstreamPart = median(signIns.direct) + median(signIns.userinfo);
     lines.push([

@@ -32,8 +32,8 @@ export function stormLines(all: StormResult[], singles: SingleRequestTimes): str
     [
       `storm p99 ÷ (one refresh + one request) (target ≤ 2)`,
       `${fixed(worstP99, 1)} ms ÷ ${fixed(single, 1)} ms`,
-      `${fixed(worstP99 / single, 2)}`,
-      `${verdict(worstP99 <= 2 * single)}`,
+      fixed(worstP99 / single, 2),
+      verdict(worstP99 <= 2 * single),
     ],
     [
       `storm p99 − its control's p99, median over storms (what the refresh adds), ÷ (one refresh + one request)`,

@@ -48,7 +48,7 @@ function cookieLine(cookieBytes: number[]): string[] {
     `session cookie (target ≤ 4,096 B, one chunk)`,
     `${cookieBytes.length} chunk(s)`,
     `${total} B`,
-    `${verdict(cookieBytes.length === 1 && total <= 4096)}`,
+    verdict(cookieBytes.length === 1 && total <= 4096),
   ];
 }
 

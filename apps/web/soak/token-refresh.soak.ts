@@ -16,6 +16,7 @@ import {
   startWeb,
   tokensOf,
 } from "../test/support/refresh-servers";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 /**
  * Soak of issue 5's refresh: SOAK_USERS users (default 20) with 3 s access tokens
@@ -100,8 +101,8 @@ beforeAll(
 
 afterAll(async () => {
   await Promise.all(webs.map((web) => web.stop()));
-  await redis?.stop();
-  await api?.stop();
+  await ifStarted(redis)?.stop();
+  await ifStarted(api)?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -187,10 +187,12 @@ describe("articles", () => {
     const href = await articleLink.getAttribute("href");
     expect(href).toMatch(/^\/articles\/[0-9a-f-]{36}$/);
     await revoke();
-    await page.goto(`${webUrl}${href}`);
+    await page.goto(`${webUrl}${href ?? ""}`);
     await page.waitForURL(`${webUrl}/login?callbackUrl=${encodeURIComponent(href ?? "")}`);
     await page.getByLabel("Username").waitFor();
-    const state = await page.evaluate(async () => (await fetch("/api/auth/session")).json());
+    const state = await page.evaluate(async (): Promise<unknown> =>
+      (await fetch("/api/auth/session")).json(),
+    );
     expect(state).toEqual({});
   });
 });

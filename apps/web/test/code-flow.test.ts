@@ -19,6 +19,7 @@ import {
   waitUntil,
 } from "./support/refresh-servers";
 import { tokensInCookie } from "./support/session-tokens";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 /**
  * Issue 9, web side: sign-in by authorization code + PKCE through the reference API's own
@@ -55,9 +56,13 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([web, codeOnly].map((server) => server?.stop()));
-  await api?.stop();
+  await ifStarted(browser)?.close();
+  await Promise.all(
+    [web, codeOnly].map(async (server) => {
+      await ifStarted(server)?.stop();
+    }),
+  );
+  await ifStarted(api)?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -83,7 +88,10 @@ async function interceptedCallback(context: BrowserContext, page: Page, webUrl: 
   const fields = await page.evaluate(() => {
     const form = document.querySelector("form");
     if (!form) return [];
-    return [...new FormData(form)].map(([name, value]) => [name, String(value)]);
+    return [...new FormData(form)].map(([name, value]): [string, string] => [
+      name,
+      typeof value === "string" ? value : "",
+    ]);
   });
   const form = new URLSearchParams(Object.fromEntries(fields));
   form.set("username", demoUsers.bob.username);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { redirectValues } from "../../../test-support/redirect-values.js";
 import { launchBrowser, submitSignIn } from "./support/browser";
 import { demoUsers, testServers } from "./support/context";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 const { webUrl } = testServers();
 const origin = new URL(webUrl).origin;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await ifStarted(browser)?.close();
 });
 
 it.each(["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)"])(

@@ -12,6 +12,7 @@ import {
   startRedis,
   startWeb,
 } from "./support/refresh-servers";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 /**
  * Issue 7: how often one page view checks the session. With REDIS_URL every check asks Redis
@@ -42,10 +43,10 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  counter?.disconnect();
-  await web?.stop();
-  await redis?.stop();
-  await api?.stop();
+  ifStarted(counter)?.disconnect();
+  await ifStarted(web)?.stop();
+  await ifStarted(redis)?.stop();
+  await ifStarted(api)?.stop();
 });
 
 async function mgetCalls(): Promise<number> {

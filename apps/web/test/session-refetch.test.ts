@@ -10,6 +10,7 @@ import {
   startApi,
   startWeb,
 } from "./support/refresh-servers";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 /** Own servers: a 3 s access-token lifetime makes "shortly after expiry" observable. */
 let api: ApiServer;
@@ -23,9 +24,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await api?.stop();
+  await ifStarted(browser)?.close();
+  await ifStarted(web)?.stop();
+  await ifStarted(api)?.stop();
 });
 
 it("reads the session again shortly after the access token expires", async () => {

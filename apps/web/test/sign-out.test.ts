@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, sessionCookies, submitSignIn } from "./support/browser";
 import { demoUsers, testServers, upstreamClient } from "./support/context";
 import { tokensInCookie } from "./support/session-tokens";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 const { webUrl, apiUrl, sessionSecret } = testServers();
 let browser: Browser;
@@ -12,7 +13,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await ifStarted(browser)?.close();
 });
 
 /** A request with a copied cookie header, as an attacker holding an old cookie would send. */

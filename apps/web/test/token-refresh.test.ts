@@ -21,6 +21,7 @@ import {
   tokensOfCookie,
   waitUntil,
 } from "./support/refresh-servers";
+import { ifStarted } from "../../../test-support/hooks.js";
 
 /**
  * Issue 5 against the real reference API with a 3 s access-token lifetime: one `next start`
@@ -55,9 +56,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([single, webA, webB].map((server) => server?.stop()));
-  await redis?.stop();
-  await api?.stop();
+  await Promise.all(
+    [single, webA, webB].map(async (server) => {
+      await ifStarted(server)?.stop();
+    }),
+  );
+  await ifStarted(redis)?.stop();
+  await ifStarted(api)?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

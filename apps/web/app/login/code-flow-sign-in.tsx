@@ -43,7 +43,7 @@ export function CodeFlowSignIn({
       <button
         className="button secondary full-width"
         type="button"
-        onClick={onClick}
+        onClick={() => void onClick()}
         disabled={pending}
         aria-busy={pending}
         data-testid="code-flow-sign-in"

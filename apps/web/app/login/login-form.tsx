@@ -1,8 +1,9 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { type FormEvent, useRef, useState } from "react";
+import { type SubmitEvent, useRef, useState } from "react";
 import { describeError, parseSignInErrorParam } from "next-token-bff/errors";
+import { formText } from "../../lib/form-fields";
 
 /** next-auth's own error for a CSRF, setup or OAuth callback failure, shown as a generic retry. */
 export function messageFor(errorParam: string | null): string | null {
@@ -24,15 +25,15 @@ export function LoginForm({
   const [error, setError] = useState<string | null>(messageFor(initialError));
   const passwordRef = useRef<HTMLInputElement>(null);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  async function onSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
     try {
       const result = await signIn("credentials", {
-        username: String(form.get("username") ?? ""),
-        password: String(form.get("password") ?? ""),
+        username: formText(form, "username"),
+        password: formText(form, "password"),
         redirect: false,
       });
       if (!result || result.error || !result.ok) {
@@ -55,7 +56,7 @@ export function LoginForm({
   return (
     <form
       className="stack"
-      onSubmit={onSubmit}
+      onSubmit={(event) => void onSubmit(event)}
       aria-describedby={error ? "login-error" : undefined}
     >
       <div role="alert" aria-live="assertive">

@@ -12,6 +12,7 @@ import {
   startWeb,
 } from "../support/refresh-servers";
 import { type TlsProxy, startTlsProxy } from "../support/tls-proxy";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * The web app as it runs in production: behind a TLS-terminating proxy that appends the
@@ -41,10 +42,10 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await web?.stop();
-  await api?.stop();
+  await ifStarted(browser)?.close();
+  await ifStarted(proxy)?.close();
+  await ifStarted(web)?.stop();
+  await ifStarted(api)?.stop();
 });
 
 describe("behind a TLS proxy (https NEXTAUTH_URL, one trusted hop)", () => {

@@ -7,6 +7,7 @@ import { launchBrowser, sessionCookies, submitSignIn } from "../support/browser"
 import { demoUsers, testServers } from "../support/context";
 import { tokensInCookie } from "../support/session-tokens";
 import { sessionCookieHeader, signInOverHttp } from "./http-signin";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * Catalogue cases where what a page can see matters, in the browser against the running web
@@ -23,7 +24,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await ifStarted(browser)?.close();
 });
 
 describe("A1 tokens never reach browser JavaScript", () => {
@@ -51,7 +52,9 @@ describe("A1 tokens never reach browser JavaScript", () => {
     await page.waitForLoadState("networkidle");
     const seen = await page.evaluate(async () => {
       const session = await (await fetch("/api/auth/session")).text();
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a plain copy of the stored items is the point
       const storage = JSON.stringify([{ ...localStorage }, { ...sessionStorage }]);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- feature check: not every browser has indexedDB.databases()
       const databases = (await indexedDB.databases?.()) ?? [];
       return {
         session,

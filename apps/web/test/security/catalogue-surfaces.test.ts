@@ -75,7 +75,11 @@ describe("B8 B11 methods and CORS on the proxy", () => {
       const response = await rawRequest(`${webUrl}/api/upstream/jsonapi/node/article`, {
         method,
         headers: { cookie: bob, "x-csrf": "1" },
-      }).catch(() => ({ status: 400, headers: {} as Record<string, string>, body: "" }));
+      }).catch((): Awaited<ReturnType<typeof rawRequest>> => ({
+        status: 400,
+        headers: {},
+        body: "",
+      }));
       // Next answers OPTIONS itself (204 + Allow, no CORS headers, nothing upstream).
       if (method === "OPTIONS" && response.status === 204) {
         expect(response.body).toBe("");

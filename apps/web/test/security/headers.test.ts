@@ -6,6 +6,7 @@ import { pageContentSecurityPolicy, withContentSecurityPolicy } from "../../lib/
 import { launchBrowser, submitSignIn } from "../support/browser";
 import { demoUsers, testServers } from "../support/context";
 import { sessionCookieHeader, signInOverHttp } from "./http-signin";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * E1: security headers on every kind of answer of the web app: HTML pages (public, protected,
@@ -24,7 +25,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await browser?.close();
+  await ifStarted(browser)?.close();
 });
 
 function directives(policy: string | null): Map<string, string> {
@@ -174,9 +175,9 @@ describe("E1 HSTS and the policy under https (NEXTAUTH_URL https)", () => {
           let seen: NextRequest | undefined;
           const response = await withContentSecurityPolicy(
             new NextRequest(`http://127.0.0.1:3000${path}`),
-            async (request) => {
+            (request) => {
               seen = request;
-              return NextResponse.next();
+              return Promise.resolve(NextResponse.next());
             },
           );
           const hsts = response.headers.get("strict-transport-security");

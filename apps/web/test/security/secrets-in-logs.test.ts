@@ -13,6 +13,7 @@ import {
   tokensOf,
   waitUntil,
 } from "../support/refresh-servers";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * E2 for the web app's own output: one `next start` (production build, NODE_ENV=production)
@@ -32,8 +33,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await web?.stop();
-  await api?.stop();
+  await ifStarted(web)?.stop();
+  await ifStarted(api)?.stop();
 });
 
 /** The secrets to look for, by what they are (the label is what a failure names). */
@@ -65,7 +66,11 @@ class Secrets {
   }
 }
 
-function upstream(jar: CookieJar, pathAndQuery: string, init: RequestInit = {}) {
+function upstream(
+  jar: CookieJar,
+  pathAndQuery: string,
+  init: Omit<RequestInit, "headers"> & { headers?: Record<string, string> } = {},
+) {
   return fetch(`${web.url}${pathAndQuery}`, {
     ...init,
     headers: { cookie: jar.header(), "x-csrf": "1", origin: web.url, ...init.headers },

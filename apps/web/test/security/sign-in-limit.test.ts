@@ -8,6 +8,7 @@ import {
   startWeb,
 } from "../support/refresh-servers";
 import { csrfToken, newJar, postCredentials } from "./http-signin";
+import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * C1 through the BFF: every sign-in reaches the API from the web server's address, so the API
@@ -50,8 +51,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([limited?.stop(), forwarding?.stop()]);
-  await api?.stop();
+  await Promise.all([ifStarted(limited)?.stop(), ifStarted(forwarding)?.stop()]);
+  await ifStarted(api)?.stop();
 });
 
 /**

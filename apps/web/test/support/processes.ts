@@ -35,8 +35,8 @@ export function startProcess(
     output += chunk.toString("utf8");
     if (output.length > limit) output = output.slice(-limit);
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   return { child, output: () => output };
 }
 
@@ -79,5 +79,6 @@ export async function runToCompletion(
     maxSeconds: 600,
   });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed (${code}):\n${output()}`);
+  if (code !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed (${String(code)}):\n${output()}`);
 }

@@ -41,13 +41,18 @@ export function SignOutButtons({ upstreamRevokesAll }: { upstreamRevokesAll: boo
         </p>
       ) : null}
       <div className="actions">
-        <button className="button" type="button" onClick={signOutHere} disabled={pending !== null}>
+        <button
+          className="button"
+          type="button"
+          onClick={() => void signOutHere()}
+          disabled={pending !== null}
+        >
           {pending === "here" ? "Signing out…" : "Sign out"}
         </button>
         <button
           className="button danger"
           type="button"
-          onClick={signOutEverywhere}
+          onClick={() => void signOutEverywhere()}
           disabled={pending !== null}
         >
           {pending === "everywhere" ? "Signing out everywhere…" : "Sign out everywhere"}

@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useRef, useState } from "react";
+import { type SubmitEvent, useRef, useState } from "react";
 import { upstreamFetch } from "next-token-bff/client";
 import { ARTICLES_PATH, type ArticleDocument, articleWriteDocument } from "../../../lib/articles";
+import { formText } from "../../../lib/form-fields";
 import { PermissionMessage } from "./permission-message";
 
 export interface ArticleFormProps {
@@ -33,12 +34,12 @@ export function ArticleForm({ article }: ArticleFormProps) {
   const [formError, setFormError] = useState<{ forbidden: boolean; message: string } | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  async function onSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const values = {
-      title: String(form.get("title") ?? ""),
-      body: String(form.get("body") ?? ""),
+      title: formText(form, "title"),
+      body: formText(form, "body"),
       published: form.get("published") === "on",
       bodyFormat: article?.bodyFormat ?? "plain_text",
     };
@@ -88,7 +89,7 @@ export function ArticleForm({ article }: ArticleFormProps) {
     ) : null;
 
   return (
-    <form className="card stack" onSubmit={onSubmit} aria-busy={pending}>
+    <form className="card stack" onSubmit={(event) => void onSubmit(event)} aria-busy={pending}>
       <div ref={alertRef} tabIndex={-1} className="form-alert">
         {formError?.forbidden ? (
           <PermissionMessage

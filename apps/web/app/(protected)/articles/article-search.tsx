@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, type ReactNode, useRef, useState } from "react";
+import { type ReactNode, type SubmitEvent, useRef, useState } from "react";
 import { proxyPathOfLink, upstreamFetch } from "next-token-bff/client";
 import {
   type ArticleListDocument,
@@ -10,6 +10,7 @@ import {
   articleListPath,
   toArticleView,
 } from "../../../lib/articles";
+import { formText } from "../../../lib/form-fields";
 import { ArticleList } from "./article-list";
 import { PermissionMessage } from "./permission-message";
 
@@ -61,11 +62,11 @@ export function ArticleSearch({ viewer, children }: { viewer: Viewer; children: 
     }
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const title = String(form.get("q") ?? "").trim();
-    const statusValue = String(form.get("status") ?? "all");
+    const title = formText(form, "q").trim();
+    const statusValue = formText(form, "status", "all");
     const status: StatusFilter =
       statusValue === "published" || statusValue === "unpublished" ? statusValue : "all";
     if (title === "" && status === "all") {
