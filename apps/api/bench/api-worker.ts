@@ -32,7 +32,7 @@ export async function startApiWorker(databasePath: string): Promise<ApiWorker> {
         // Long enough that the bearer token of the JSON:API scenario outlives any BENCH_DURATION.
         ACCESS_TOKEN_TTL: "86400",
         // The login limiter holds a point per sign-in in flight (refunded on success), so 10
-        // parallel sign-ins of one account would hit the default per-account limit of 5.
+        // parallel sign-ins of one account from one address would hit the default limit of 5.
         LOGIN_FAILURES_PER_USER: loginLimit,
         LOGIN_FAILURES_PER_IP: loginLimit,
       },

@@ -42,9 +42,16 @@ const configSchema = z
     TRUSTED_PROXIES: z.string().optional(),
     // Redirect URIs of `next-web` for the authorization code flow (exact match).
     API_WEB_REDIRECT_URIS: redirectUriList.optional(),
+    // Drupal core's user.flood defaults: user_limit 5 per user_window 6 h (per account and
+    // client address), ip_limit 50 per ip_window 1 h (per client address).
     LOGIN_FAILURES_PER_USER: z.coerce.number().int().positive().default(5),
-    LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(100),
-    LOGIN_FAILURE_WINDOW: seconds.default(900),
+    LOGIN_FAILURE_WINDOW: seconds.default(21_600),
+    LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(50),
+    LOGIN_FAILURE_IP_WINDOW: seconds.default(3600),
+    // The account-wide slow-down (any address): never a refusal, only a capped delay.
+    LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(0).default(5),
+    LOGIN_SLOWDOWN_START_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+    LOGIN_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
@@ -65,9 +72,15 @@ const configSchema = z
       .map((entry) => entry.trim())
       .filter(Boolean),
     loginLimits: {
-      perUser: env.LOGIN_FAILURES_PER_USER,
-      perIp: env.LOGIN_FAILURES_PER_IP,
-      windowSeconds: env.LOGIN_FAILURE_WINDOW,
+      perAccountAndAddress: env.LOGIN_FAILURES_PER_USER,
+      accountWindowSeconds: env.LOGIN_FAILURE_WINDOW,
+      perAddress: env.LOGIN_FAILURES_PER_IP,
+      addressWindowSeconds: env.LOGIN_FAILURE_IP_WINDOW,
+      slowdown: {
+        after: env.LOGIN_SLOWDOWN_AFTER,
+        startMs: env.LOGIN_SLOWDOWN_START_MS,
+        maxMs: env.LOGIN_SLOWDOWN_MAX_MS,
+      },
     },
     logLevel: env.LOG_LEVEL,
   }));

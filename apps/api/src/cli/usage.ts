@@ -129,9 +129,19 @@ const environment: ReadonlyArray<readonly [string, string]> = [
     "serve, demo:load: comma-separated redirect URIs of `next-web` (code flow)",
   ],
   ["TRUSTED_PROXIES", "serve: comma-separated proxy addresses whose X-Forwarded-For is trusted"],
-  ["LOGIN_FAILURES_PER_USER", "serve: failed logins per user and window before 429 (default 5)"],
-  ["LOGIN_FAILURES_PER_IP", "serve: failed logins per IP and window before 429 (default 100)"],
-  ["LOGIN_FAILURE_WINDOW", "serve: that window in seconds (default 900)"],
+  [
+    "LOGIN_FAILURES_PER_USER",
+    "serve: failed logins per account and client address before 429 (default 5)",
+  ],
+  ["LOGIN_FAILURE_WINDOW", "serve: that window in seconds (default 21600)"],
+  ["LOGIN_FAILURES_PER_IP", "serve: failed logins per client address before 429 (default 50)"],
+  ["LOGIN_FAILURE_IP_WINDOW", "serve: that window in seconds (default 3600)"],
+  [
+    "LOGIN_SLOWDOWN_AFTER",
+    "serve: an account's failures (any address) before its answers are delayed (default 5)",
+  ],
+  ["LOGIN_SLOWDOWN_START_MS", "serve: the first delay, doubling with each failure (default 500)"],
+  ["LOGIN_SLOWDOWN_MAX_MS", "serve: the longest delay; 0 = no slow-down (default 5000)"],
   ["LOG_LEVEL", "serve: fatal, error, warn, info, debug, trace or silent (default info)"],
 ];
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyRequest } from "fastify";
 import { sha256 } from "../auth/hash.js";
 import { verifyPassword } from "../auth/passwords.js";
@@ -26,8 +27,10 @@ export interface SignInAttempt {
 /**
  * Checks a user's password under the brute-force limits (security catalogue C1), the same for
  * the password grant and the authorization endpoint's sign-in page: they share one limiter, so
- * failures on either count against the same account and IP. Unknown user, wrong password and
- * blocked user give the same `failed` and all cost one Argon2 verification.
+ * failures on either count against the same account and address. Unknown user, wrong password
+ * and blocked user give the same `failed` and all cost one Argon2 verification. The account-wide
+ * slow-down is waited out before the password is checked, so the answer's timing says nothing
+ * about the password.
  */
 export async function signIn(attempt: SignInAttempt): Promise<SignInResult> {
   const { request, services, limiter, username, password } = attempt;
@@ -42,15 +45,21 @@ export async function signIn(attempt: SignInAttempt): Promise<SignInResult> {
     ip: request.ip,
   };
 
-  const wait = await limiter.reserve(accountKey, request.ip);
-  if (wait !== undefined) {
-    request.log.warn({ ...log, outcome: "throttled", retryAfter: wait }, "sign-in throttled");
-    return { outcome: "throttled", retryAfter: wait };
+  const reservation = await limiter.reserve(accountKey, request.ip);
+  if (reservation.outcome === "refused") {
+    const { retryAfter } = reservation;
+    request.log.warn({ ...log, outcome: "throttled", retryAfter }, "sign-in throttled");
+    return { outcome: "throttled", retryAfter };
+  }
+  if (reservation.delayMs > 0) {
+    request.log.info({ ...log, delayMs: reservation.delayMs }, "sign-in slowed down");
+    await sleep(reservation.delayMs);
   }
 
   const passwordOk = await verifyPassword(user?.pass, password);
   if (!user || !passwordOk || !user.status) {
     const outcome = !user ? "unknown_user" : !passwordOk ? "wrong_password" : "blocked_user";
+    await limiter.failed(accountKey);
     request.log.info({ ...log, outcome }, "sign-in failed");
     return { outcome: "failed" };
   }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/test-api.js";
 import { expectOAuthError, tokenRequest, webClient, type JsonResponse } from "./oauth-client.js";
 
-// Security catalogue C1: failed password grants are limited per account and per client IP.
+// Security catalogue C1: failed password grants are limited per (account, client address) and
+// per client address (Drupal's flood control); see lockout.test.ts for what strangers cannot do.
 const incorrect = {
   error: "invalid_grant",
   error_description: "The user credentials were incorrect.",
@@ -31,6 +32,10 @@ function attempt(
     headers,
   );
 }
+
+/** Drupal core's user.flood windows, the defaults: per account and address 6 h, per address 1 h. */
+const ACCOUNT_WINDOW = 21_600;
+const ADDRESS_WINDOW = 3600;
 
 let forwardedCounter = 0;
 /** A different spoofed client address on every call. */
@@ -80,7 +85,7 @@ describe("C1 brute-force limits on the password grant", () => {
     );
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toStrictEqual([400, 400, 400, ...Array<number>(9).fill(429)]);
-    expectThrottled(await attempt(target, "alice", "alice-password"), 900);
+    expectThrottled(await attempt(target, "alice", "alice-password"), ACCOUNT_WINDOW);
   });
 
   it("unknown accounts are limited the same way (no enumeration through the lock)", async () => {
@@ -88,7 +93,7 @@ describe("C1 brute-force limits on the password grant", () => {
     for (let i = 0; i < 3; i++) {
       expectOAuthError(await attempt(target, "nobody", `guess-${i}`), 400, incorrect);
     }
-    expectThrottled(await attempt(target, "nobody", "guess-3"), 900);
+    expectThrottled(await attempt(target, "nobody", "guess-3"), ACCOUNT_WINDOW);
   });
 
   it("only failures count, and a successful sign-in clears the account's counter", async () => {
@@ -101,7 +106,7 @@ describe("C1 brute-force limits on the password grant", () => {
     for (let i = 0; i < 3; i++) {
       expectOAuthError(await attempt(target, "alice", `wrong-${i}`), 400, incorrect);
     }
-    expectThrottled(await attempt(target, "alice", "alice-password"), 900);
+    expectThrottled(await attempt(target, "alice", "alice-password"), ACCOUNT_WINDOW);
   });
 
   it("limits failures per client IP across accounts (password spraying)", async () => {
@@ -113,16 +118,19 @@ describe("C1 brute-force limits on the password grant", () => {
         incorrect,
       );
     }
-    expectThrottled(await attempt(target, "u5", "Summer2026!", spoofedForwardedFor()), 900);
+    expectThrottled(
+      await attempt(target, "u5", "Summer2026!", spoofedForwardedFor()),
+      ADDRESS_WINDOW,
+    );
     // The IP is blocked for everybody, right password or not.
-    expectThrottled(await attempt(target, "admin", "admin-password"), 900);
+    expectThrottled(await attempt(target, "admin", "admin-password"), ADDRESS_WINDOW);
   });
 
-  it("with default limits, five failures lock the account", async () => {
+  it("with default limits, five failures lock the account out from that address", async () => {
     const target = await start({});
     for (let i = 0; i < 5; i++) {
       expectOAuthError(await attempt(target, "bob", `guess-${i}`), 400, incorrect);
     }
-    expectThrottled(await attempt(target, "bob", "bob-password"), 900);
+    expectThrottled(await attempt(target, "bob", "bob-password"), ACCOUNT_WINDOW);
   });
 });

@@ -38,10 +38,11 @@ export function invalidScope(scope: string) {
 /**
  * The test API with client_credentials clients (`service`, `service-defaults`,
  * `service-no-user`), a public client (`public-app`) and a client_credentials-only scope
- * (`machine`); the per-user login limit is high so wrong passwords never lock alice.
+ * (`machine`); the per-user login limit is high and the slow-down off, so wrong passwords never
+ * lock alice out or slow her down.
  */
 export async function startRequestShapeApi(): Promise<TestApi> {
-  const api = await startTestApi({ LOGIN_FAILURES_PER_USER: "1000" });
+  const api = await startTestApi({ LOGIN_FAILURES_PER_USER: "1000", LOGIN_SLOWDOWN_MAX_MS: "0" });
   const { clients, scopes } = api.services;
   const base = { label: "test", confidential: true, defaultScopes: [], defaultUser: null };
   clients.upsert({
