@@ -155,7 +155,7 @@ describe("B9 Redis single-flight (real redis-server)", { tags: ["redis"] }, () =
     expect(await connB.client.get("test:ended:user:user-7")).toBe("1000");
   });
 
-  it("Redis stopped: refreshes still happen once per process, without hanging, and the log says why", async () => {
+  it("B9 Redis stopped: no refresh token is spent without the lock (503, session kept), and the log says why", async () => {
     const { a } = await instances();
     await redis.stop();
     await sleep(200);
@@ -166,8 +166,28 @@ describe("B9 Redis single-flight (real redis-server)", { tags: ["redis"] }, () =
       Array.from({ length: 10 }, () => a.run(key, upstream.refresh)),
     );
     expect(Date.now() - started).toBeLessThan(1_500);
+    expect(upstream.calls).toBe(0);
+    expect(results.every((r) => !r.outcome.ok && r.outcome.reason === "unavailable")).toBe(true);
+    expect(logs.join("\n")).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+\/? is unreachable/);
+    expect(logs.join("\n")).toMatch(/refreshes answer 503 and keep the session/);
+  });
+
+  it("Redis stopped, REFRESH_LOCAL_FALLBACK: refreshes happen once per process, without hanging", async () => {
+    const connection = redisConnection({ url, prefix: "fallback:", log });
+    const single = createRedisRefreshCoordinator({
+      connection,
+      secret: "s".repeat(32),
+      localFallback: true,
+    });
+    await redis.stop();
+    await sleep(200);
+    const upstream = countingRefresh(50);
+    const key = refreshKeyOf(`down-${Math.random()}`);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => single.run(key, upstream.refresh)),
+    );
     expect(upstream.calls).toBe(1);
     expect(results.every((r) => r.outcome.ok)).toBe(true);
-    expect(logs.join("\n")).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+\/? is unreachable/);
+    expect(logs.join("\n")).toMatch(/handled within this process instead/);
   });
 });

@@ -1,9 +1,13 @@
 import type { BffConfig } from "../config/bff-config.js";
-import { logFunctions } from "../runtime/logger.js";
+import { type Logger, logFunctions } from "../runtime/logger.js";
 import { providerFromConfig } from "../providers/from-config.js";
 import type { UpstreamProvider } from "../providers/types.js";
 import { type EndedSessionStore, memoryEndedSessionStore } from "../session/ended-sessions.js";
 import type { SessionCacheOptions } from "../session/session-cache.js";
+import {
+  type SessionGenerations,
+  memorySessionGenerations,
+} from "../session/session-generations.js";
 import { type SessionContext, createSessionContext } from "../session/session-context.js";
 import { createAuthOptions } from "../sign-in/auth-options.js";
 import { type SignInLimiter, createSignInLimiter } from "../sign-in/sign-in-limiter.js";
@@ -16,6 +20,8 @@ export interface BffCoreOptions {
   provider?: UpstreamProvider;
   /** Default: in memory, on `globalThis` (one web instance). */
   endedSessions?: EndedSessionStore;
+  /** The newest generation of each session. Default: in memory, on `globalThis`. */
+  generations?: SessionGenerations;
   /**
    * Failed sign-ins per browser address and per account. Default: counted in this process
    * with `config.signInLimits`; pass `createSignInLimiter({ limits, redis })` to share the
@@ -30,6 +36,8 @@ export interface BffCoreOptions {
   sessionCache?: SessionCacheOptions | false;
   /** Where best-effort failures (revocation, ended-list writes) are reported. Default: JSON lines on stderr. */
   log?: (message: string, error: unknown) => void;
+  /** The app's logger, for the built-in provider (refused refreshes, missing refresh tokens). Default: stderr. */
+  logger?: Logger;
 }
 
 /** The session context plus next-auth's options: what the sign-in route needs on top. */
@@ -41,13 +49,14 @@ export interface BffCore extends SessionContext {
 /** Wires configuration, provider, session rules and next-auth options together. */
 export function createBffCore(options: BffCoreOptions): BffCore {
   const { config } = options;
-  const provider = options.provider ?? providerFromConfig(config);
+  const provider = options.provider ?? providerFromConfig(config, options.logger);
   const endedSessions = options.endedSessions ?? memoryEndedSessionStore();
   const log = options.log ?? logFunctions().failure;
   const context = createSessionContext({
     config,
     provider,
     endedSessions,
+    generations: options.generations ?? memorySessionGenerations(),
     sessionCache: options.sessionCache,
     log,
   });
@@ -55,6 +64,7 @@ export function createBffCore(options: BffCoreOptions): BffCore {
     config,
     provider,
     endedSessions,
+    generations: context.generations,
     endSession: context.endSession,
     signInLimiter: options.signInLimiter ?? createSignInLimiter({ limits: config.signInLimits }),
     log,

@@ -8,7 +8,8 @@ import type { SessionCacheOptions } from "../session/session-cache.js";
 import { createSignInLimiter } from "../sign-in/sign-in-limiter.js";
 import type { UpstreamRoute, UpstreamRouteOptions } from "../upstream/upstream-route.js";
 import { type BffCore, createBffCore } from "./bff.js";
-import { endedSessionStoreFor, loadRefreshConfig, refreshCoordinatorFor } from "./from-env.js";
+import { loadRefreshConfig } from "../config/refresh-config.js";
+import { sessionStoresFor } from "./stores-from-config.js";
 import { type BffRoutes, type RouteHandlers, createRouteHandlers } from "./route-handlers.js";
 import { type PageProxy, createProxyFunction } from "./proxy-function.js";
 import { type BffSessions, createBffSessions } from "./sessions.js";
@@ -67,26 +68,30 @@ export function createBff(options: CreateBffOptions = {}): Bff {
     if (parts !== undefined) return parts;
     const config = loadBffConfig(env);
     const shared = loadRefreshConfig(env);
-    // With REDIS_URL (several instances) the ended list, the sign-in counters and the refresh
-    // single-flight live in Redis; otherwise in this process.
+    // With REDIS_URL (several instances) the ended list, the session generations, the sign-in
+    // counters and the refresh single-flight live in Redis; otherwise in this process (and the
+    // session file).
     const redis =
       shared.redisUrl === undefined
         ? undefined
         : redisConnection({ url: shared.redisUrl, prefix: shared.redisKeyPrefix, log: log.event });
+    const stores = sessionStoresFor(shared, config.secret, log.event);
     const provider =
       typeof options.provider === "function" ? options.provider(config) : options.provider;
     const core = createBffCore({
       config,
       ...(provider ? { provider } : {}),
-      endedSessions: endedSessionStoreFor(shared, log.event),
+      endedSessions: stores.endedSessions,
+      generations: stores.generations,
       signInLimiter: createSignInLimiter({ limits: config.signInLimits, redis }),
       sessionCache: options.sessionCache,
       log: log.failure,
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     const getCore = () => core;
     const refresher = createSessionRefresher({
       getBff: getCore,
-      coordinator: refreshCoordinatorFor(shared, config.secret, log.event),
+      coordinator: stores.coordinator,
       skewSeconds: shared.skewSeconds,
     });
     const upstream = createUpstreamRoute({

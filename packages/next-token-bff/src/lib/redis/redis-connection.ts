@@ -26,6 +26,8 @@ export interface RedisConnection {
   waitFor(key: string, ms: number): Promise<boolean>;
   /** Logs that an operation fell back to this process, at most once per state change. */
   reportFallback(what: string, error: unknown): void;
+  /** Logs that an operation was refused because Redis could not answer, once per state change. */
+  reportRefusal(what: string, error: unknown): void;
   /** Where events are reported. */
   log: RefreshLog;
 }
@@ -94,15 +96,15 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
 
   let healthy = true;
   let fellBack = false;
+  let refused = false;
   const down = (error: unknown) => {
     if (!healthy) return;
     healthy = false;
     log(
       "error",
-      `Redis at ${label} is unreachable (${messageOf(error)}): token refresh is now coordinated ` +
-        "within this process only, and the ended-session list is this process's copy. Nobody " +
-        "is signed out for this; refreshes are no longer shared between web instances until " +
-        "Redis is back.",
+      `Redis at ${label} is unreachable (${messageOf(error)}): sign-outs made here are kept ` +
+        "and written to Redis when it is back; until then this instance does not see other " +
+        "instances' sign-outs, and refreshes cannot be shared between instances.",
     );
   };
   client.on("error", down);
@@ -113,6 +115,7 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
     }
     healthy = true;
     fellBack = false;
+    refused = false;
   });
   subscriber.on("error", () => {});
   // A dropped subscriber cannot announce anything: wake every waiter so it checks for itself.
@@ -160,7 +163,20 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
       fellBack = true;
       log(
         "warn",
-        `${what}: Redis at ${label} failed (${messageOf(error)}); handled within this process instead.`,
+        `${what}: Redis at ${label} failed (${messageOf(error)}); handled within this process ` +
+          "instead (REFRESH_LOCAL_FALLBACK=1). With several instances two of them could spend " +
+          "one refresh token, and the upstream would end that session.",
+      );
+    },
+    reportRefusal(what, error) {
+      down(error);
+      if (refused) return;
+      refused = true;
+      log(
+        "warn",
+        `${what}: Redis at ${label} failed (${messageOf(error)}); refreshes answer 503 and keep ` +
+          "the session until Redis is back, so that no two instances spend one refresh token. " +
+          "A single instance may set REFRESH_LOCAL_FALLBACK=1.",
       );
     },
   };

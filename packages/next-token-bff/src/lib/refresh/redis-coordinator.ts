@@ -24,6 +24,12 @@ export interface RedisCoordinatorOptions {
   failureRetryMs?: number;
   /** How long the lock holds a refresh for one instance. Default 20 s (above the token call's timeouts). */
   lockMs?: number;
+  /**
+   * While Redis cannot be reached, refresh within this process anyway. Only safe with one
+   * instance: two instances could spend one refresh token. Default: `false`, such a refresh
+   * is `unavailable` (503, the session is kept) until Redis answers again.
+   */
+  localFallback?: boolean;
 }
 
 const releaseScript =
@@ -36,9 +42,10 @@ const releaseScript =
  * grace window and publishes the key; the others wait for that message (or for the lock to
  * expire) and read the outcome. No polling.
  *
- * If Redis fails before the upstream call, the refresh happens in this process (logged); once
- * the upstream call was made its outcome is returned whatever Redis does, so a token is never
- * spent twice by one instance.
+ * If Redis fails before the upstream call, nobody can promise that one instance alone spends the
+ * refresh token: the refresh is `unavailable` (the session is kept; logged), unless
+ * `localFallback` allows this process to go ahead. Once the upstream call was made its outcome
+ * is returned whatever Redis does, so a token is never spent twice by one instance.
  */
 export function createRedisRefreshCoordinator(
   options: RedisCoordinatorOptions,
@@ -125,6 +132,10 @@ export function createRedisRefreshCoordinator(
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `lead` sets it; TypeScript does not follow assignments in closures
       if (called) throw error;
+      if (options.localFallback !== true) {
+        connection.reportRefusal("Token refresh coordination", error);
+        return { outcome: unavailableOutcome, role: "leader" };
+      }
       connection.reportFallback("Token refresh coordination", error);
       let outcome: RefreshOutcome;
       try {

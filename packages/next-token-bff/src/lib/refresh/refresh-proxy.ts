@@ -88,11 +88,15 @@ export function createSessionRefreshProxy(options: SessionRefreshProxyOptions) {
       recordActivity: !isPrefetch(request) && !refreshOnly.has(request.nextUrl.pathname),
     });
 
-    if (result.status === "expired") {
-      try {
-        await bff.endSession(result.claims);
-      } catch (error) {
-        bff.log("ending the session failed", error);
+    if (result.status === "expired" || result.status === "stale") {
+      // A stale cookie (older than the session's newest, whose tokens are unknown here) only
+      // signs this browser out; the session lives on.
+      if (result.status === "expired") {
+        try {
+          await bff.endSession(result.claims);
+        } catch (error) {
+          bff.log("ending the session failed", error);
+        }
       }
       const { pathname, search } = request.nextUrl;
       const response = refreshOnly.has(pathname)

@@ -58,7 +58,9 @@ export function createSessionRefreshRoute(options: SessionRefreshRouteOptions) {
         return redirect(target, base, [
           ...result.cookies.setCookies,
           // Marks the new token: refused again, the server client ends the session (no loop).
-          ...(force ? [retriedSetCookie(result.claims.accessToken, bff.config.secureCookies)] : []),
+          ...(force && result.role !== "adopted"
+            ? [retriedSetCookie(result.claims.accessToken, bff.config.secureCookies)]
+            : []),
         ]);
       case "not_due":
         return redirect(target, base);
@@ -70,6 +72,9 @@ export function createSessionRefreshRoute(options: SessionRefreshRouteOptions) {
         } catch (error) {
           bff.log("ending the session failed", error);
         }
+        return redirect(loginPathFor(target, loginPath), base, result.clearCookies);
+      case "stale":
+        // An older cookie whose session lives on: this browser signs in again, nothing ends.
         return redirect(loginPathFor(target, loginPath), base, result.clearCookies);
       case "unavailable":
         return new Response(

@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { createSealer } from "../session/sealed-value.js";
+import { readStoredTokens } from "../session/stored-tokens.js";
 import type { RefreshOutcome } from "./coordinator.js";
 
 /** The single-flight key: SHA-256 of the refresh token, so the token itself is never a key. */
@@ -13,34 +15,14 @@ export interface OutcomeSealer {
 }
 
 /**
- * Stored refresh outcomes hold live tokens, so they are encrypted (AES-256-GCM, a key derived
- * from NEXTAUTH_SECRET with HKDF) and bound to their key as associated data: a value copied to
- * another key does not open.
+ * Stored refresh outcomes hold live tokens, so they are sealed (`session/sealed-value.ts`) and
+ * bound to their key: a value copied to another key does not open.
  */
 export function createOutcomeSealer(secret: string): OutcomeSealer {
-  const key = Buffer.from(
-    hkdfSync("sha256", secret, "", "next-token-bff refresh outcome encryption key", 32),
-  );
+  const sealer = createSealer(secret, "next-token-bff refresh outcome encryption key");
   return {
-    seal(entryKey, outcome) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
-      cipher.setAAD(Buffer.from(entryKey));
-      const body = Buffer.concat([cipher.update(JSON.stringify(outcome), "utf8"), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
-    },
-    open(entryKey, sealed) {
-      try {
-        const raw = Buffer.from(sealed, "base64url");
-        const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
-        decipher.setAAD(Buffer.from(entryKey));
-        decipher.setAuthTag(raw.subarray(12, 28));
-        const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
-        return readOutcome(JSON.parse(text.toString("utf8")) as unknown);
-      } catch {
-        return null;
-      }
-    },
+    seal: (entryKey, outcome) => sealer.seal(entryKey, outcome),
+    open: (entryKey, sealed) => readOutcome(sealer.open(entryKey, sealed)),
   };
 }
 
@@ -50,23 +32,6 @@ function readOutcome(value: unknown): RefreshOutcome | null {
   if (entry.ok === false && (entry.reason === "expired" || entry.reason === "unavailable")) {
     return { ok: false, reason: entry.reason };
   }
-  if (entry.ok !== true || typeof entry.tokens !== "object" || entry.tokens === null) return null;
-  const t = entry.tokens as Record<string, unknown>;
-  if (
-    typeof t.accessToken !== "string" ||
-    typeof t.accessTokenExpiresAt !== "number" ||
-    typeof t.refreshToken !== "string" ||
-    (t.refreshTokenExpiresAt !== null && typeof t.refreshTokenExpiresAt !== "number")
-  ) {
-    return null;
-  }
-  return {
-    ok: true,
-    tokens: {
-      accessToken: t.accessToken,
-      accessTokenExpiresAt: t.accessTokenExpiresAt,
-      refreshToken: t.refreshToken,
-      refreshTokenExpiresAt: t.refreshTokenExpiresAt,
-    },
-  };
+  const tokens = entry.ok === true ? readStoredTokens(entry.tokens) : null;
+  return tokens === null ? null : { ok: true, tokens };
 }

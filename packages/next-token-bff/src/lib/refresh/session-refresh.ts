@@ -1,7 +1,8 @@
 import { BffError } from "../errors/bff-error.js";
+import type { UpstreamTokens } from "../providers/types.js";
 import { ACTIVITY_WRITE_INTERVAL_SECONDS } from "../session/record-activity.js";
 import type { SessionContext } from "../session/session-context.js";
-import type { SessionClaims } from "../session/claims.js";
+import { type SessionClaims, generationOf } from "../session/claims.js";
 import { parseCookieHeader } from "../session/cookie-header.js";
 import { nowInSeconds } from "../session/lifetime-policy.js";
 import { splitSessionCookie } from "../session/session-cookie.js";
@@ -9,7 +10,8 @@ import { readProxySession, sessionCookieNames } from "../session/proxy-session.j
 import type { RefreshCoordinator, RefreshOutcome, RefreshRole } from "./coordinator.js";
 import { type EncodedSessionMemo, createEncodedSessionMemo } from "./encoded-session-memo.js";
 import { refreshKeyOf } from "./sealed-outcome.js";
-import { accessTokenDue } from "../session/token-due.js";
+import { accessTokenDue, effectiveSkewMs } from "../session/token-due.js";
+import { lostRefreshAnswers, outcomeUnknown } from "./lost-answers.js";
 
 /** The session cookie written after a refresh: next-auth's chunks, and stale names to delete. */
 export interface SessionCookieUpdate {
@@ -36,6 +38,12 @@ export type SessionRefreshResult =
   | { status: "refreshed"; role: RefreshRole; claims: SessionClaims; cookies: SessionCookieUpdate }
   /** The upstream refused the refresh token: the session is over (reason `expired`). */
   | { status: "expired"; claims: SessionClaims; clearCookies: string[] }
+  /**
+   * The cookie is older than the session's newest generation, whose tokens are not known here
+   * (e.g. after a restart without Redis): this browser must sign in again; the session and its
+   * newest cookie live on, and nothing is revoked.
+   */
+  | { status: "stale"; claims: SessionClaims; clearCookies: string[] }
   /** The token endpoint was unreachable or failed: keep the session, retry on the next request. */
   | { status: "unavailable"; claims: SessionClaims };
 
@@ -64,13 +72,13 @@ export interface SessionRefresher {
   /** The whole check for `proxy.ts` and route handlers: read, decide, refresh, re-encode. */
   refreshIfDue(check: RefreshCheck): Promise<SessionRefreshResult>;
   /** Refreshes known claims (the upstream route's hook, which has already read the session). */
-  refreshClaims(
-    claims: SessionClaims,
-    request: RefreshRequestCookies,
-  ): Promise<Exclude<SessionRefreshResult, { status: "no_session" | "not_due" }>>;
+  refreshClaims(claims: SessionClaims, request: RefreshRequestCookies): Promise<RefreshedClaims>;
   /** Whether the access token expires within `skewMs` of `now` (default: the current time). */
   isDue(claims: SessionClaims, now?: number): boolean;
 }
+
+/** What {@link SessionRefresher.refreshClaims} comes to. */
+export type RefreshedClaims = Exclude<SessionRefreshResult, { status: "no_session" | "not_due" }>;
 
 /** The cookies of the request whose session is refreshed. */
 export interface RefreshRequestCookies {
@@ -86,7 +94,7 @@ export interface RefreshRequestCookies {
 export interface SessionRefresherOptions {
   /** Returns the app's BFF. Required. */
   getBff: () => SessionContext;
-  /** Single-flight: in memory or Redis (`refreshCoordinatorFor`). Required. */
+  /** Single-flight: in memory or Redis (`sessionStoresFor`). Required. */
   coordinator: RefreshCoordinator;
   /** Refresh when the access token expires within this many seconds. Default 30. */
   skewSeconds?: number;
@@ -148,50 +156,69 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
   async function upstreamRefresh(
     bff: SessionContext,
     refreshToken: string,
+    refreshKey: string,
   ): Promise<RefreshOutcome> {
+    const lost = lostRefreshAnswers();
     try {
-      return { ok: true, tokens: await bff.provider.refresh(refreshToken) };
+      const tokens = await bff.provider.refresh(refreshToken);
+      lost.take(refreshKey);
+      return { ok: true, tokens };
     } catch (error) {
       if (error instanceof BffError && error.code === "session_expired") {
+        if (lost.take(refreshKey)) {
+          bff.log(
+            "a refresh answer was lost (timeout) and the upstream refused the retry with the " +
+              "same refresh token (it keeps no reuse interval): the session ends",
+            error,
+          );
+        }
         return { ok: false, reason: "expired" };
       }
-      bff.log("token refresh failed, the session is kept", error);
+      if (outcomeUnknown(error)) {
+        lost.remember(refreshKey);
+        bff.log(
+          "a token refresh lost its answer (timeout or dropped connection); the session is " +
+            "kept and the next request retries with the same refresh token",
+          error,
+        );
+      } else {
+        bff.log("token refresh failed, the session is kept", error);
+      }
       return { ok: false, reason: "unavailable" };
     }
   }
 
-  async function refreshClaims(
-    claims: SessionClaims,
-    request: RefreshRequestCookies,
-  ): Promise<Exclude<SessionRefreshResult, { status: "no_session" | "not_due" }>> {
-    const bff = options.getBff();
-    const names = sessionCookieNames(
-      parseCookieHeader(request.cookieHeader).map((cookie) => cookie.name),
-      bff.cookieName,
-    );
-    const refreshKey = refreshKeyOf(claims.refreshToken);
-    const { outcome, role } = await coordinator.run(refreshKey, () =>
-      upstreamRefresh(bff, claims.refreshToken),
-    );
-    if (!outcome.ok) {
-      if (outcome.reason === "unavailable") return { status: "unavailable", claims };
-      const cleared = [...new Set([bff.cookieName, ...names])].map((name) =>
-        sessionSetCookie(name, "", { maxAgeSeconds: 0, secure: bff.config.secureCookies, now: 0 }),
-      );
-      return { status: "expired", claims, clearCookies: cleared };
+  /** The newest generation, or `unknown` when the shared store cannot say (Redis down). */
+  async function newestGeneration(bff: SessionContext, sessionId: string) {
+    try {
+      return await bff.generations.newest(sessionId);
+    } catch (error) {
+      bff.log("the session's newest generation cannot be read; the refresh waits", error);
+      return "unknown" as const;
     }
-    const current = nowInSeconds(request.now ?? Date.now());
-    const active =
-      request.recordActivity === true &&
-      current - claims.lastActivityAt >= ACTIVITY_WRITE_INTERVAL_SECONDS;
-    const next: SessionClaims = {
-      ...claims,
-      ...outcome.tokens,
-      lastActivityAt: active ? current : claims.lastActivityAt,
-    };
+  }
+
+  let warnedSkew = false;
+  function warnIfSkewClamped(bff: SessionContext, claims: SessionClaims): void {
+    if (warnedSkew || effectiveSkewMs(claims, skewMs) >= skewMs) return;
+    warnedSkew = true;
+    bff.log(
+      `REFRESH_SKEW_SECONDS (${String(skewMs / 1000)} s) is more than half the access token's ` +
+        "lifetime; refreshing at half its lifetime instead",
+      "skew clamped",
+    );
+  }
+
+  /** The re-encoded session cookie for `next` (shared by requests that share the refresh). */
+  async function cookiesFor(
+    bff: SessionContext,
+    next: SessionClaims,
+    names: string[],
+    request: RefreshRequestCookies,
+    memoKey: string,
+  ): Promise<SessionCookieUpdate> {
     const maxAgeSeconds = bff.policy.absoluteLifetimeSeconds;
-    // Requests that share this refresh share its encryption too (refresh storms).
-    const value = await encodedFor(bff).valueFor(refreshKey, next, () =>
+    const value = await encodedFor(bff).valueFor(memoKey, next, () =>
       bff.encodeSession(next, maxAgeSeconds),
     );
     const set = splitSessionCookie(bff.cookieName, value);
@@ -203,12 +230,83 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
       ...remove.map((name) => sessionSetCookie(name, "", { maxAgeSeconds: 0, secure, now: 0 })),
     ];
     const cookieHeader = rewriteCookieHeader(request.cookieHeader, new Set(names), set);
-    return {
-      status: "refreshed",
-      role,
-      claims: next,
-      cookies: { set, remove, setCookies, cookieHeader },
+    return { set, remove, setCookies, cookieHeader };
+  }
+
+  function clearCookies(bff: SessionContext, names: string[]): string[] {
+    return [...new Set([bff.cookieName, ...names])].map((name) =>
+      sessionSetCookie(name, "", { maxAgeSeconds: 0, secure: bff.config.secureCookies, now: 0 }),
+    );
+  }
+
+  async function refreshClaims(
+    claims: SessionClaims,
+    request: RefreshRequestCookies,
+  ): Promise<RefreshedClaims> {
+    const bff = options.getBff();
+    const names = sessionCookieNames(
+      parseCookieHeader(request.cookieHeader).map((cookie) => cookie.name),
+      bff.cookieName,
+    );
+    const now = request.now ?? Date.now();
+    const current = nowInSeconds(now);
+    const active =
+      request.recordActivity === true &&
+      current - claims.lastActivityAt >= ACTIVITY_WRITE_INTERVAL_SECONDS;
+    const lastActivityAt = active ? current : claims.lastActivityAt;
+
+    // An older cookie of the session adopts its newest generation: it never spends a refresh
+    // token that was already rotated (the upstream would see reuse and end the session).
+    const newest = await newestGeneration(bff, claims.sessionId);
+    if (newest === "unknown") return { status: "unavailable", claims };
+    let base = claims;
+    if (newest !== null && newest.generation > generationOf(claims)) {
+      if (newest.tokens === null) {
+        return { status: "stale", claims, clearCookies: clearCookies(bff, names) };
+      }
+      base = { ...claims, ...newest.tokens, generation: newest.generation, lastActivityAt };
+      if (!isDue(base, now)) {
+        const key = `adopt:${claims.sessionId}:${String(newest.generation)}`;
+        const cookies = await cookiesFor(bff, base, names, request, key);
+        return { status: "refreshed", role: "adopted", claims: base, cookies };
+      }
+    }
+
+    warnIfSkewClamped(bff, base);
+    const refreshKey = refreshKeyOf(base.refreshToken);
+    const { outcome, role } = await coordinator.run(refreshKey, () =>
+      upstreamRefresh(bff, base.refreshToken, refreshKey),
+    );
+    if (!outcome.ok) {
+      if (outcome.reason === "unavailable") return { status: "unavailable", claims };
+      return { status: "expired", claims: base, clearCookies: clearCookies(bff, names) };
+    }
+    const next: SessionClaims = {
+      ...base,
+      ...outcome.tokens,
+      generation: generationOf(base) + 1,
+      accessTokenIssuedAt: now,
+      lastActivityAt,
     };
+    if (role === "leader") await recordGeneration(bff, next, outcome.tokens);
+    // Requests that share this refresh share its encryption too (refresh storms).
+    const cookies = await cookiesFor(bff, next, names, request, refreshKey);
+    return { status: "refreshed", role, claims: next, cookies };
+  }
+
+  /** The new generation, for every later request that still carries an older cookie. */
+  async function recordGeneration(
+    bff: SessionContext,
+    next: SessionClaims,
+    tokens: UpstreamTokens,
+  ): Promise<void> {
+    const keepUntilMs =
+      next.refreshTokenExpiresAt ?? (next.authTime + bff.policy.absoluteLifetimeSeconds) * 1000;
+    try {
+      await bff.generations.record(next.sessionId, generationOf(next), tokens, keepUntilMs);
+    } catch (error) {
+      bff.log("the session's new generation could not be stored", error);
+    }
   }
 
   return {

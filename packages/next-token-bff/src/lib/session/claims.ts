@@ -21,10 +21,18 @@ export const sessionClaimsSchema = z.object({
   refreshTokenExpiresAt: z.number().nullable(),
   authTime: z.number(),
   lastActivityAt: z.number(),
+  /** Which refresh of the session made these tokens: 0 (or absent) at sign-in, one more per refresh. */
+  generation: z.number().int().nonnegative().optional(),
+  /** When the access token was issued, epoch ms (its lifetime bounds the refresh skew). */
+  accessTokenIssuedAt: z.number().optional(),
 });
 
 /** The claims of a session JWT, as checked by `sessionClaimsSchema` (see there for units). */
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
+
+/** The session's generation: which refresh made its tokens (0 at sign-in). */
+export const generationOf = (claims: Pick<SessionClaims, "generation">): number =>
+  claims.generation ?? 0;
 
 /**
  * Our claims out of a decoded JWT, or null when anything is missing: a token that merely

@@ -13,7 +13,8 @@ return 1`;
  * The ended-session list in Redis, shared by every web instance: a key per ended session and
  * per "signed out everywhere" person, each expiring when the cookies it refuses would have
  * expired anyway. Every write also goes to this process's memory list, which answers when
- * Redis cannot (logged once per outage).
+ * Redis cannot (logged once per outage). A write Redis missed is kept and written when the
+ * connection is back, so a sign-out made during an outage reaches every instance after it.
  */
 export function redisEndedSessionStore(
   connection: RedisConnection,
@@ -24,27 +25,57 @@ export function redisEndedSessionStore(
   const sessionKey = (id: string) => `${prefix}ended:session:${id}`;
   const userKey = (sub: string) => `${prefix}ended:user:${sub}`;
   const ttlUntil = (until: number) => Math.ceil(until - now());
+  /** Writes Redis missed, in order; retried when the connection is ready again. */
+  const pending: Array<() => Promise<unknown>> = [];
+
+  async function write(what: string, command: () => Promise<unknown>): Promise<void> {
+    try {
+      await command();
+      if (pending.length > 0) await flush();
+    } catch (error) {
+      pending.push(command);
+      connection.reportFallback(what, error);
+    }
+  }
+
+  async function flush(): Promise<void> {
+    while (pending.length > 0) {
+      const command = pending[0];
+      if (command === undefined) break;
+      try {
+        await command();
+      } catch {
+        return; // Still down: the next "ready" retries.
+      }
+      pending.shift();
+    }
+  }
+  client.on("ready", () => void flush());
 
   return {
     async endSession(sessionId, keepUntil) {
       await local.endSession(sessionId, keepUntil);
       const ttl = ttlUntil(keepUntil);
       if (ttl <= 0) return;
-      try {
-        await client.set(sessionKey(sessionId), "1", "EX", ttl);
-      } catch (error) {
-        connection.reportFallback("Recording an ended session", error);
-      }
+      // The lifetime is counted when the write happens (it may be retried later).
+      await write("Recording an ended session", () => {
+        const remaining = ttlUntil(keepUntil);
+        return remaining > 0
+          ? client.set(sessionKey(sessionId), "1", "EX", remaining)
+          : Promise.resolve(null);
+      });
     },
     async endUserSessions(sub, endedAt, keepUntil) {
       await local.endUserSessions(sub, endedAt, keepUntil);
       const ttl = ttlUntil(keepUntil);
       if (ttl <= 0) return;
-      try {
-        await client.eval(endUserScript, 1, userKey(sub), String(endedAt), String(ttl));
-      } catch (error) {
-        connection.reportFallback("Recording a sign-out everywhere", error);
-      }
+      // The lifetime is counted when the write happens (it may be retried later).
+      await write("Recording a sign-out everywhere", () => {
+        const remaining = ttlUntil(keepUntil);
+        return remaining > 0
+          ? client.eval(endUserScript, 1, userKey(sub), String(endedAt), String(remaining))
+          : Promise.resolve(0);
+      });
     },
     async isEnded(session) {
       if (await local.isEnded(session)) return true;

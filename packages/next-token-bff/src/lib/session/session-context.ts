@@ -3,6 +3,7 @@ import type { FailureLog } from "../runtime/logger.js";
 import type { UpstreamProvider } from "../providers/types.js";
 import type { SessionClaims } from "./claims.js";
 import type { EndedSessionStore } from "./ended-sessions.js";
+import type { SessionGenerations } from "./session-generations.js";
 import { type LifetimePolicy, nowInSeconds } from "./lifetime-policy.js";
 import {
   type SessionCache,
@@ -26,6 +27,8 @@ export interface SessionContext {
   provider: UpstreamProvider;
   /** Where ended sessions (sign-out, sign-out everywhere) are kept. */
   endedSessions: EndedSessionStore;
+  /** The newest generation of each session (a refresh makes a new one). */
+  generations: SessionGenerations;
   /** The idle timeout and absolute lifetime of sessions. */
   policy: LifetimePolicy;
   /** The session cookie's name (`__Host-` prefixed with secure cookies); large values are split into numbered chunks. */
@@ -53,6 +56,7 @@ export interface SessionContextOptions {
   config: BffConfig;
   provider: UpstreamProvider;
   endedSessions: EndedSessionStore;
+  generations: SessionGenerations;
   /** `false` turns the cache off. Default: `{ maxEntries: 1000, maxAgeMs: 300000 }`. */
   sessionCache?: SessionCacheOptions | false;
   /** Where a failed upstream revocation is reported. */
@@ -60,7 +64,7 @@ export interface SessionContextOptions {
 }
 
 export function createSessionContext(options: SessionContextOptions): SessionContext {
-  const { config, provider, endedSessions, log } = options;
+  const { config, provider, endedSessions, generations, log } = options;
   const policy: LifetimePolicy = config.session;
   const cookieName = sessionCookieName(config.secureCookies);
 
@@ -104,6 +108,7 @@ export function createSessionContext(options: SessionContextOptions): SessionCon
     config,
     provider,
     endedSessions,
+    generations,
     policy,
     cookieName,
     readSession,

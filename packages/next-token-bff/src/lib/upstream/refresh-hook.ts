@@ -24,7 +24,19 @@ export interface RefreshedSession {
   claims: SessionClaims;
   /** Complete `Set-Cookie` header values for the browser (new chunks, deleted stale ones). */
   setCookies: readonly string[];
+  /** The session's newest tokens were adopted (the cookie was older); no refresh token was spent. */
+  adopted?: boolean;
+}
+
+/**
+ * The cookie is older than the session's newest generation and cannot adopt it: this browser
+ * must sign in again, but the session is not ended.
+ */
+export interface StaleSession {
+  stale: true;
 }
 
 /** Null when the refresh failed for good: the proxy then ends the session. */
-export type RefreshHook = (request: RefreshRequest) => Promise<RefreshedSession | null>;
+export type RefreshHook = (
+  request: RefreshRequest,
+) => Promise<RefreshedSession | StaleSession | null>;
