@@ -155,6 +155,51 @@ describe("next-auth options", () => {
     ).resolves.toBeTruthy();
   });
 
+  it("C1 with TRUSTED_PROXY_HOPS=0 the address is the client's own choice: none is sent upstream", async () => {
+    const { options, provider } = setup("https://app.example.com", { TRUSTED_PROXY_HOPS: "0" });
+    await authorizeOf(options)(
+      { username: "alice", password: "pw" },
+      { headers: { "x-forwarded-for": "203.0.113.7" } },
+    );
+    expect(vi.mocked(provider.signIn).mock.calls.map(([c]) => c.clientAddress)).toEqual([
+      undefined,
+    ]);
+  });
+
+  it("C1 E3 an account with many failures from other addresses is slowed down, not refused, and the wait is logged without the name", async () => {
+    const { options, provider, logged } = setup("https://app.example.com", {
+      TRUSTED_PROXY_HOPS: "1",
+      SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS: "1",
+      SIGN_IN_LIMIT_ACCOUNT_DELAY_AFTER: "2",
+      SIGN_IN_LIMIT_ACCOUNT_DELAY_MAX: "1",
+    });
+    const { BffError } = await import("../src/lib/errors/bff-error.js");
+    vi.mocked(provider.signIn).mockRejectedValue(new BffError("invalid_credentials", "no"));
+    const authorize = authorizeOf(options);
+    const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
+    for (const address of ["203.0.113.1", "203.0.113.2"]) {
+      await expect(authorize({ username: "alice", password: "x" }, from(address))).rejects.toThrow(
+        "invalid_credentials",
+      );
+    }
+    // The pair is full: refused at once, without asking the upstream.
+    await expect(
+      authorize({ username: "alice", password: "x" }, from("203.0.113.1")),
+    ).rejects.toThrow(/^too_many_attempts:\d+$/);
+    expect(provider.signIn).toHaveBeenCalledTimes(2);
+
+    vi.mocked(provider.signIn).mockResolvedValue(tokens);
+    const started = Date.now();
+    await expect(
+      authorize({ username: "alice", password: "pw" }, from("198.51.100.7")),
+    ).resolves.toBeTruthy();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(logged).toContainEqual(
+      "sign-in slowed down by the account's failed sign-ins: from 198.51.100.7, waited 1 s",
+    );
+    expect(logged.join("\n")).not.toContain("alice");
+  });
+
   it("A7 ignores client input on update: tokens, login time and roles cannot be changed", async () => {
     const { options } = setup();
     const claims = sampleClaims();

@@ -66,3 +66,43 @@ describe("loadBffConfig", () => {
     );
   });
 });
+
+describe("loadBffConfig: sign-in limits, client address and proxy limits (issue 20)", () => {
+  it("C1 the sign-in limits default to Drupal's flood control, with a capped account delay", () => {
+    expect(loadBffConfig(valid).signInLimits).toEqual({
+      perAccountAndAddress: 5,
+      accountWindowSeconds: 21_600,
+      perAddress: 50,
+      addressWindowSeconds: 3600,
+      accountDelayAfter: 10,
+      accountDelayMaxSeconds: 10,
+    });
+    expect(loadBffConfig(valid).upstreamRequests).toEqual({
+      bodyTimeoutSeconds: 30,
+      maxConcurrentPerSession: 16,
+    });
+  });
+
+  it("C1 names the replaced account-lockout variables instead of ignoring them", () => {
+    const message = problemsOf({
+      ...valid,
+      SIGN_IN_LIMIT_PER_ACCOUNT: "10",
+      SIGN_IN_LIMIT_WINDOW: "900",
+    });
+    expect(message).toContain("SIGN_IN_LIMIT_PER_ACCOUNT no longer locks an account");
+    expect(message).toContain("SIGN_IN_LIMIT_WINDOW was split");
+  });
+
+  it("C1 in production the app refuses to start until TRUSTED_PROXY_HOPS is written down, 0 included", () => {
+    const production = { ...valid, NODE_ENV: "production" };
+    expect(problemsOf(production)).toContain("TRUSTED_PROXY_HOPS must be set in production");
+    expect(problemsOf({ ...production, TRUSTED_PROXY_HOPS: " " })).toContain(
+      "TRUSTED_PROXY_HOPS must be set",
+    );
+    expect(loadBffConfig({ ...production, TRUSTED_PROXY_HOPS: "0" }).trustedProxyHops).toBe(0);
+    expect(loadBffConfig({ ...production, TRUSTED_PROXY_HOPS: "2" }).trustedProxyHops).toBe(2);
+    // Demo mode and development keep the default.
+    expect(loadBffConfig({ ...production, DEMO_MODE: "1" }).trustedProxyHops).toBe(0);
+    expect(loadBffConfig({ ...valid, NODE_ENV: "development" }).trustedProxyHops).toBe(0);
+  });
+});

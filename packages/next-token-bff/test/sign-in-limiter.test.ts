@@ -1,14 +1,41 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeRedisConnections, redisConnection } from "../src/lib/redis/redis-connection.js";
 import { clientAddress } from "../src/lib/sign-in/client-address.js";
-import { type SignInLimiter, createSignInLimiter } from "../src/lib/sign-in/sign-in-limiter.js";
+import type { SignInLimits } from "../src/lib/config/bff-config.js";
+import {
+  type SignInLimiter,
+  accountDelaySeconds,
+  createSignInLimiter,
+} from "../src/lib/sign-in/sign-in-limiter.js";
 import { type RedisServer, startRedisServer } from "./helpers/redis-server.js";
 
-const limits = { perAddress: 3, perAccount: 4, windowSeconds: 900 };
+const limits: SignInLimits = {
+  perAccountAndAddress: 3,
+  accountWindowSeconds: 21_600,
+  perAddress: 5,
+  addressWindowSeconds: 3600,
+  accountDelayAfter: 4,
+  accountDelayMaxSeconds: 8,
+};
 
-/** Reserves and records a wrong password (the point stays); returns the wait when refused. */
+/**
+ * One wrong password as `authorize` handles it: reserve, then settle as a wrong password.
+ * Returns the wait when refused (nothing counted then), else undefined.
+ */
 async function failOnce(limiter: SignInLimiter, username: string, address: string) {
-  return limiter.reserve({ username, address });
+  const reservation = await limiter.reserve({ username, address });
+  if (reservation.refused) return reservation.retryAfterSeconds;
+  await limiter.settle({ username, address }, "wrong_password");
+  return undefined;
+}
+
+/** The right password: refused (the wait), or signed in after the delay it was given. */
+async function signIn(limiter: SignInLimiter, username: string, address: string) {
+  const reservation = await limiter.reserve({ username, address });
+  if (reservation.refused) return { refusedFor: reservation.retryAfterSeconds };
+  await limiter.settle({ username, address }, "signed_in");
+  return { delaySeconds: reservation.delaySeconds };
 }
 
 describe("C1 clientAddress: the browser's address from X-Forwarded-For", () => {
@@ -35,43 +62,97 @@ describe("C1 clientAddress: the browser's address from X-Forwarded-For", () => {
 });
 
 describe("C1 sign-in limiter (in memory)", () => {
-  it("refuses an address after its limit of failures, with the seconds to wait; others go on", async () => {
+  it("C1 refuses an (account, address) pair after its limit, with the seconds to wait; the account from another address and the address for another account go on", async () => {
     const limiter = createSignInLimiter({ limits });
     for (let i = 0; i < 3; i += 1) {
-      expect(await failOnce(limiter, `user-${i}`, "198.51.100.1")).toBeUndefined();
+      expect(await failOnce(limiter, "alice", "198.51.100.1")).toBeUndefined();
     }
-    const wait = await failOnce(limiter, "user-3", "198.51.100.1");
-    expect(wait).toBeGreaterThan(800);
-    expect(wait).toBeLessThanOrEqual(900);
-    expect(await failOnce(limiter, "user-3", "198.51.100.2")).toBeUndefined();
+    const wait = await failOnce(limiter, " Alice ", "198.51.100.1");
+    expect(wait).toBeGreaterThan(21_500);
+    expect(wait).toBeLessThanOrEqual(21_600);
+    // The right password from that address waits too (the pair is refused)...
+    expect(await signIn(limiter, "alice", "198.51.100.1")).toEqual({
+      refusedFor: expect.any(Number) as unknown,
+    });
+    // ...not from another address, and the address may still try another account.
+    expect(await signIn(limiter, "alice", "198.51.100.2")).toEqual({ delaySeconds: 0 });
+    expect(await failOnce(limiter, "bob", "198.51.100.1")).toBeUndefined();
   });
 
-  it("refuses an account after its limit of failures from any address, even a new one", async () => {
+  it("C1 refuses an address after its limit of failures over many accounts (spraying); other addresses go on", async () => {
     const limiter = createSignInLimiter({ limits });
-    for (let i = 0; i < 4; i += 1) {
-      expect(await failOnce(limiter, "Bob", `198.51.100.${10 + i}`)).toBeUndefined();
+    for (let i = 0; i < 5; i += 1) {
+      expect(await failOnce(limiter, `user-${i}`, "198.51.100.3")).toBeUndefined();
     }
-    expect(await failOnce(limiter, " bob ", "198.51.100.20")).toBeGreaterThan(0);
-    // The refusal did not count against the new address.
+    const wait = await failOnce(limiter, "user-5", "198.51.100.3");
+    expect(wait).toBeGreaterThan(3500);
+    expect(wait).toBeLessThanOrEqual(3600);
+    expect(await failOnce(limiter, "user-5", "198.51.100.4")).toBeUndefined();
+    // A refused pair gave its address point back: no lost attempts for the address.
+    const pairLimited = createSignInLimiter({ limits });
+    for (let i = 0; i < 3; i += 1) await failOnce(pairLimited, "carol", "198.51.100.5");
     for (let i = 0; i < 3; i += 1) {
-      expect(await failOnce(limiter, `other-${i}`, "198.51.100.20")).toBeUndefined();
+      expect(await failOnce(pairLimited, "carol", "198.51.100.5")).toBeGreaterThan(0);
     }
+    for (let i = 0; i < 2; i += 1) {
+      expect(await failOnce(pairLimited, `other-${i}`, "198.51.100.5")).toBeUndefined();
+    }
+    expect(await failOnce(pairLimited, "other-2", "198.51.100.5")).toBeGreaterThan(0);
   });
 
-  it("gives the points back for a successful sign-in and for upstream failures", async () => {
+  it("C1 failures of one account from many addresses slow its sign-ins down (1 s doubling, capped) and never refuse it", async () => {
     const limiter = createSignInLimiter({ limits });
-    const attempt = { username: "alice", address: "198.51.100.30" };
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const reservation = await limiter.reserve({ username: "dave", address: `203.0.113.${i}` });
+      expect(reservation.refused).toBe(false);
+      if (!reservation.refused) delays.push(reservation.delaySeconds);
+      await limiter.settle({ username: "dave", address: `203.0.113.${i}` }, "wrong_password");
+    }
+    expect(delays).toEqual([0, 0, 0, 0, 1, 2, 4, 8]);
+    // 30 stuffed guesses from 10 addresses: the owner, from a fresh address, waits the cap.
+    for (let i = 0; i < 30; i += 1) await failOnce(limiter, "dave", `203.0.114.${i % 10}`);
+    expect(await signIn(limiter, "dave", "198.51.100.9")).toEqual({ delaySeconds: 8 });
+    expect(accountDelaySeconds(10_000, limits)).toBe(8);
+    expect(accountDelaySeconds(10_000, { ...limits, accountDelayMaxSeconds: 0 })).toBe(0);
+  });
+
+  it("C1 gives the points back for upstream failures; a sign-in clears its pair's failures", async () => {
+    const limiter = createSignInLimiter({ limits });
+    const attempt = { username: "erin", address: "198.51.100.30" };
     for (let i = 0; i < 10; i += 1) {
-      expect(await limiter.reserve(attempt)).toBeUndefined();
-      await limiter.release(attempt, i % 2 === 0 ? "signed_in" : "not_counted");
+      expect((await limiter.reserve(attempt)).refused).toBe(false);
+      await limiter.settle(attempt, i % 2 === 0 ? "signed_in" : "not_counted");
     }
-    // A success clears the account's failures.
-    for (let i = 0; i < 2; i += 1) await failOnce(limiter, "carol", `198.51.100.${40 + i}`);
-    await limiter.reserve({ username: "carol", address: "198.51.100.42" });
-    await limiter.release({ username: "carol", address: "198.51.100.42" }, "signed_in");
-    for (let i = 0; i < 4; i += 1) {
-      expect(await failOnce(limiter, "carol", `198.51.100.${50 + i}`)).toBeUndefined();
+    for (let i = 0; i < 2; i += 1) await failOnce(limiter, "frank", "198.51.100.31");
+    expect(await signIn(limiter, "frank", "198.51.100.31")).toEqual({ delaySeconds: 0 });
+    for (let i = 0; i < 3; i += 1) {
+      expect(await failOnce(limiter, "frank", "198.51.100.31")).toBeUndefined();
     }
+  });
+
+  it("C1 property: whatever strangers try, in any order, a right password from an address that has not failed is never refused and waits at most the cap", async () => {
+    const account = fc.constantFrom("alice", "ALICE", " alice", "bob", "carol");
+    const address = fc.constantFrom(...Array.from({ length: 12 }, (_, i) => `192.0.2.${i}`));
+    const attack = fc.array(
+      fc.record({ account, address, outcome: fc.constantFrom("wrong_password", "not_counted") }),
+      { maxLength: 80 },
+    );
+    await fc.assert(
+      fc.asyncProperty(attack, account, async (attempts, victim) => {
+        const limiter = createSignInLimiter({ limits });
+        for (const { account: username, address: from, outcome } of attempts) {
+          const reservation = await limiter.reserve({ username, address: from });
+          if (!reservation.refused) {
+            await limiter.settle({ username, address: from }, outcome);
+          }
+        }
+        const result = await signIn(limiter, victim, "198.51.100.200");
+        expect(result).toEqual({ delaySeconds: expect.any(Number) as unknown });
+        expect((result as { delaySeconds: number }).delaySeconds).toBeLessThanOrEqual(8);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -95,18 +176,25 @@ describe("C1 sign-in limiter in Redis (real redis-server)", { tags: ["redis"] },
     const a = createSignInLimiter({ limits, redis: first });
     const b = createSignInLimiter({ limits, redis: second });
     await failOnce(a, "x1", "198.51.100.60");
-    await failOnce(b, "x2", "198.51.100.60");
-    await failOnce(a, "x3", "198.51.100.60");
-    expect(await failOnce(b, "x4", "198.51.100.60")).toBeGreaterThan(0);
+    await failOnce(b, "x1", "198.51.100.60");
+    await failOnce(a, "x1", "198.51.100.60");
+    expect(await failOnce(b, "x1", "198.51.100.60")).toBeGreaterThan(0);
+    // The address counter and the account's failures are shared too.
+    await failOnce(a, "x2", "198.51.100.60");
+    await failOnce(b, "x3", "198.51.100.60");
+    expect(await failOnce(a, "x4", "198.51.100.60")).toBeGreaterThan(0);
+    await failOnce(b, "x1", "198.51.100.61");
+    const reservation = await a.reserve({ username: "x1", address: "198.51.100.62" });
+    expect(reservation).toEqual({ refused: false, delaySeconds: 1 });
   });
 
   it("keeps limiting in the process while Redis is down", async () => {
     const connection = redisConnection({ url: redis.url, prefix: "limiter-down:" });
     const limiter = createSignInLimiter({ limits, redis: connection });
     await redis.stop();
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       expect(await failOnce(limiter, `y${i}`, "198.51.100.70")).toBeUndefined();
     }
-    expect(await failOnce(limiter, "y3", "198.51.100.70")).toBeGreaterThan(0);
+    expect(await failOnce(limiter, "y5", "198.51.100.70")).toBeGreaterThan(0);
   });
 });

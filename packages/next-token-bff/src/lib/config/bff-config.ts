@@ -45,9 +45,15 @@ const envSchema = z.object({
   UPSTREAM_REVOKE_ALL_URL: optionalUrl,
   UPSTREAM_REFRESH_TOKEN_TTL: seconds.default(1_209_600),
   SESSION_IDLE_TIMEOUT: seconds.default(30 * 60),
+  // Drupal's flood control: 5 per (user, address) in 6 h, 50 per address in 1 h.
+  SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS: z.coerce.number().int().positive().default(5),
+  SIGN_IN_LIMIT_ACCOUNT_WINDOW: seconds.default(6 * 60 * 60),
   SIGN_IN_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(50),
-  SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
-  SIGN_IN_LIMIT_WINDOW: seconds.default(15 * 60),
+  SIGN_IN_LIMIT_ADDRESS_WINDOW: seconds.default(60 * 60),
+  SIGN_IN_LIMIT_ACCOUNT_DELAY_AFTER: z.coerce.number().int().positive().default(10),
+  SIGN_IN_LIMIT_ACCOUNT_DELAY_MAX: z.coerce.number().int().min(0).max(60).default(10),
+  UPSTREAM_REQUEST_BODY_TIMEOUT: seconds.default(30),
+  UPSTREAM_MAX_CONCURRENT_PER_SESSION: z.coerce.number().int().positive().default(16),
   TRUSTED_PROXY_HOPS: z.coerce
     .number({ error: "must be the number of reverse proxies in front of this app, e.g. 1" })
     .int()
@@ -125,14 +131,29 @@ export interface BffConfig {
    * proxy in front of us. Default: `true` when `NEXTAUTH_URL` starts with `https://`.
    */
   secureCookies: boolean;
-  /** Failed sign-ins allowed per browser address and per account (catalogue C1). */
+  /** Failed sign-ins allowed per (account, browser address) and per address (catalogue C1). */
   signInLimits: SignInLimits;
   /**
    * `TRUSTED_PROXY_HOPS`: how many reverse proxies in front of this app append the client's
    * address to `X-Forwarded-For`; the browser's address is read that many entries from the
-   * right. Default: `0` (the app faces browsers, which can then choose their own address).
+   * right. With `0` (the app faces browsers, which can then choose their own address) no
+   * address is sent upstream. Required in production (`NODE_ENV=production` outside demo
+   * mode), `0` included. Default: `0`.
    */
   trustedProxyHops: number;
+  /** Limits of the upstream proxy route per request and per session (catalogue B10). */
+  upstreamRequests: {
+    /**
+     * `UPSTREAM_REQUEST_BODY_TIMEOUT`: seconds a request body may take to arrive in full,
+     * before it is sent upstream; 408 `request_timeout` after. Default: `30`.
+     */
+    bodyTimeoutSeconds: number;
+    /**
+     * `UPSTREAM_MAX_CONCURRENT_PER_SESSION`: proxied requests one session may have in flight
+     * in this process; 429 `too_many_requests` with `Retry-After` beyond. Default: `16`.
+     */
+    maxConcurrentPerSession: number;
+  };
   /** How long a session may last. */
   session: {
     /** `SESSION_IDLE_TIMEOUT`: seconds without activity before the session ends. Default: `1800` (30 min). */
@@ -175,6 +196,7 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
       "UPSTREAM_AUTHORIZATION_URL is required when UPSTREAM_KIND=oauth2 and SIGN_IN_METHODS includes code",
     );
   }
+  problems.push(...deploymentProblems(env, demoMode));
   if (!result.success || problems.length > 0) {
     throw new BffError(
       "misconfigured",
@@ -204,11 +226,18 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
     secret: data.NEXTAUTH_SECRET,
     secureCookies: data.NEXTAUTH_URL.startsWith("https://"),
     signInLimits: {
+      perAccountAndAddress: data.SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS,
+      accountWindowSeconds: data.SIGN_IN_LIMIT_ACCOUNT_WINDOW,
       perAddress: data.SIGN_IN_LIMIT_PER_ADDRESS,
-      perAccount: data.SIGN_IN_LIMIT_PER_ACCOUNT,
-      windowSeconds: data.SIGN_IN_LIMIT_WINDOW,
+      addressWindowSeconds: data.SIGN_IN_LIMIT_ADDRESS_WINDOW,
+      accountDelayAfter: data.SIGN_IN_LIMIT_ACCOUNT_DELAY_AFTER,
+      accountDelayMaxSeconds: data.SIGN_IN_LIMIT_ACCOUNT_DELAY_MAX,
     },
     trustedProxyHops: data.TRUSTED_PROXY_HOPS,
+    upstreamRequests: {
+      bodyTimeoutSeconds: data.UPSTREAM_REQUEST_BODY_TIMEOUT,
+      maxConcurrentPerSession: data.UPSTREAM_MAX_CONCURRENT_PER_SESSION,
+    },
     session: {
       idleTimeoutSeconds: data.SESSION_IDLE_TIMEOUT,
       absoluteLifetimeSeconds: Math.min(data.SESSION_MAX_AGE, data.UPSTREAM_REFRESH_TOKEN_TTL),
@@ -228,12 +257,59 @@ function signInMethodsOf(listed: SignInMethod[] | undefined, demoMode: boolean):
   return demoMode ? ["password", "code"] : ["password"];
 }
 
-/** How many failed sign-ins are allowed in a window (catalogue C1). */
+/** Variables replaced in issue 20 (see docs/security.md, C1): named rather than ignored. */
+const replacedVariables: Record<string, string> = {
+  SIGN_IN_LIMIT_PER_ACCOUNT:
+    "no longer locks an account: failures count per (account, address) (SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS) and the account-wide count only slows sign-ins down (SIGN_IN_LIMIT_ACCOUNT_DELAY_AFTER, SIGN_IN_LIMIT_ACCOUNT_DELAY_MAX); remove it",
+  SIGN_IN_LIMIT_WINDOW:
+    "was split into SIGN_IN_LIMIT_ACCOUNT_WINDOW (default 21600) and SIGN_IN_LIMIT_ADDRESS_WINDOW (default 3600); remove it",
+};
+
+/**
+ * Problems of the deployment rather than of one value: replaced variables, and a production
+ * start that does not say how many proxies stand in front (the sign-in limits and the address
+ * sent upstream depend on it; catalogue C1).
+ */
+function deploymentProblems(env: Record<string, string | undefined>, demoMode: boolean): string[] {
+  const problems = Object.entries(replacedVariables)
+    .filter(([name]) => env[name] !== undefined && env[name] !== "")
+    .map(([name, what]) => `${name} ${what}`);
+  const production = env.NODE_ENV === "production";
+  if (production && !demoMode && (env.TRUSTED_PROXY_HOPS ?? "").trim() === "") {
+    problems.push(
+      "TRUSTED_PROXY_HOPS must be set in production: the number of reverse proxies in front of this app that append the browser's address to X-Forwarded-For (e.g. 1), or 0 when browsers connect to it directly (then no address is sent upstream and clients can choose the address the sign-in limits count)",
+    );
+  }
+  return problems;
+}
+
+/**
+ * How many failed sign-ins are allowed (catalogue C1). The defaults follow Drupal's flood
+ * control; nothing a stranger does refuses a correct password from an address that has not
+ * failed: the account-wide count only slows sign-ins down, by a capped delay.
+ */
 export interface SignInLimits {
-  /** `SIGN_IN_LIMIT_PER_ADDRESS`: failures per browser address. Default: `50`. */
+  /**
+   * `SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS`: wrong passwords for one account from one browser
+   * address within `accountWindowSeconds`; then that pair is refused until the window ends.
+   * Default: `5` (Drupal's `user_limit`).
+   */
+  perAccountAndAddress: number;
+  /** `SIGN_IN_LIMIT_ACCOUNT_WINDOW`: seconds. Default: `21600` (6 h, Drupal's `user_window`). */
+  accountWindowSeconds: number;
+  /**
+   * `SIGN_IN_LIMIT_PER_ADDRESS`: wrong passwords from one browser address, for any accounts,
+   * within `addressWindowSeconds`; then the address is refused. Default: `50` (Drupal's `ip_limit`).
+   */
   perAddress: number;
-  /** `SIGN_IN_LIMIT_PER_ACCOUNT`: failures per user name, from any address. Default: `10`. */
-  perAccount: number;
-  /** `SIGN_IN_LIMIT_WINDOW`: the window, seconds; a full counter refuses until it ends. Default: `900`. */
-  windowSeconds: number;
+  /** `SIGN_IN_LIMIT_ADDRESS_WINDOW`: seconds. Default: `3600` (1 h, Drupal's `ip_window`). */
+  addressWindowSeconds: number;
+  /**
+   * `SIGN_IN_LIMIT_ACCOUNT_DELAY_AFTER`: wrong passwords for one account, from all addresses
+   * within `accountWindowSeconds`, before every sign-in of it waits: 1 s at this count, doubling
+   * with each further one. Default: `10`.
+   */
+  accountDelayAfter: number;
+  /** `SIGN_IN_LIMIT_ACCOUNT_DELAY_MAX`: the longest such wait, seconds (0–60; 0: none). Default: `10`. */
+  accountDelayMaxSeconds: number;
 }

@@ -13,9 +13,13 @@ export interface AuthorizeDeps {
   limiter: SignInLimiter;
   /** Reverse proxies in front of the app (`TRUSTED_PROXY_HOPS`). */
   trustedProxyHops: number;
-  /** Where unexpected failures are reported. */
+  /** Where unexpected failures and refusals are reported. */
   log: (message: string, error: unknown) => void;
+  /** Waits before a password check the account's failures slow down. Default: `setTimeout`. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The Credentials provider's `authorize`: limits, password grant, then the user's display
@@ -36,8 +40,9 @@ export async function authorizeWithUpstream(
     username,
     address: clientAddress(headers?.["x-forwarded-for"], deps.trustedProxyHops),
   };
-  const wait = await deps.limiter.reserve(attempt);
-  if (wait !== undefined) {
+  const reservation = await deps.limiter.reserve(attempt);
+  if (reservation.refused) {
+    const wait = reservation.retryAfterSeconds;
     // A security event (catalogue E3): who is being refused, never the name typed.
     deps.log(
       "sign-in refused by the sign-in limits",
@@ -47,18 +52,31 @@ export async function authorizeWithUpstream(
       retryAfterSeconds: wait,
     });
   }
+  if (reservation.delaySeconds > 0) {
+    // The account has many failures from anywhere: slowed down, never refused (catalogue C1).
+    deps.log(
+      "sign-in slowed down by the account's failed sign-ins",
+      new BffError(
+        "too_many_attempts",
+        `from ${attempt.address}, waited ${reservation.delaySeconds} s`,
+      ),
+    );
+    await (deps.sleep ?? sleepFor)(reservation.delaySeconds * 1000);
+  }
 
   const { provider } = deps;
   try {
     const signedIn = await provider.signIn({
       username,
       password,
-      clientAddress: attempt.address === "unknown" ? undefined : attempt.address,
+      // With no trusted proxy the address is the client's own choice: the upstream gets none.
+      clientAddress:
+        deps.trustedProxyHops === 0 || attempt.address === "unknown" ? undefined : attempt.address,
     });
     const upstreamTokens = tokensOnly(signedIn);
     // The token response may already have named the user (an id_token): no second round trip.
     const upstreamUser = signedIn.user ?? (await provider.fetchUser(upstreamTokens));
-    await deps.limiter.release(attempt, "signed_in");
+    await deps.limiter.settle(attempt, "signed_in");
     return signedInUser(upstreamUser, upstreamTokens);
   } catch (error) {
     const failure =
@@ -66,8 +84,10 @@ export async function authorizeWithUpstream(
         ? error
         : new BffError("upstream_unavailable", "Sign-in failed unexpectedly", { cause: error });
     // Only a wrong password counts against the limits.
-    if (failure.code !== "invalid_credentials") {
-      await deps.limiter.release(attempt, "not_counted");
+    if (failure.code === "invalid_credentials") {
+      await deps.limiter.settle(attempt, "wrong_password");
+    } else {
+      await deps.limiter.settle(attempt, "not_counted");
       deps.log(`sign-in via ${provider.id} failed`, failure);
     }
     throw new BffError(

@@ -16,20 +16,38 @@ export interface SignInAttempt {
   address: string;
 }
 
+/** What {@link SignInLimiter.reserve} decided for an attempt. */
+export type SignInReservation =
+  { refused: true; retryAfterSeconds: number } | { refused: false; delaySeconds: number };
+
+/** How an attempt ended, for {@link SignInLimiter.settle}. */
+export type SignInOutcome = "wrong_password" | "signed_in" | "not_counted";
+
 /**
- * Brute-force limits in front of the upstream's token endpoint. The upstream may count
- * failures too (the reference API does, Drupal's password grant does not), but it sees every
- * BFF sign-in coming from the BFF's address; these counters see the browser's.
+ * Brute-force limits in front of the upstream's token endpoint, after Drupal's flood control:
+ * wrong passwords are counted per (account, browser address) and per address, and either
+ * counter, once full, refuses that pair or that address. What one address does can therefore
+ * never refuse another address a correct password. Failures of an account from all addresses
+ * are counted too, but only to slow its sign-ins down (a growing delay with a cap): that holds
+ * back a slow spread-out guesser without letting strangers lock the account.
+ *
+ * The upstream may count failures too (the reference API does, Drupal's password grant does
+ * not), but it sees every BFF sign-in coming from the BFF's address; these counters see the
+ * browser's.
  */
 export interface SignInLimiter {
   /**
-   * Reserves an attempt on both counters; returns the seconds to wait when either is full
-   * (nothing is reserved then). Reserving before the password is checked stops a parallel
-   * burst from slipping past while the upstream is busy.
+   * Reserves an attempt on the pair and address counters; refused when either is full (nothing
+   * is reserved then), else the seconds to wait before the password is checked (0 unless the
+   * account has many failures). Reserving before the check stops a parallel burst from slipping
+   * past while the upstream is busy.
    */
-  reserve(attempt: SignInAttempt): Promise<number | undefined>;
-  /** The attempt was not a wrong password (signed in, or the upstream failed): give it back. */
-  release(attempt: SignInAttempt, outcome: "signed_in" | "not_counted"): Promise<void>;
+  reserve(attempt: SignInAttempt): Promise<SignInReservation>;
+  /**
+   * A wrong password keeps the reserved points and counts against the account; a sign-in clears
+   * the pair's failures; anything else (the upstream failed) gives the points back.
+   */
+  settle(attempt: SignInAttempt, outcome: SignInOutcome): Promise<void>;
 }
 
 /** Options of {@link createSignInLimiter}. */
@@ -46,6 +64,10 @@ export interface SignInLimiterOptions {
 /** User names are case-insensitive at Drupal; hashed so Redis holds no user names. */
 function accountKey(username: string): string {
   return createHash("sha256").update(username.trim().toLowerCase()).digest("base64url");
+}
+
+function pairKey(account: string, address: string): string {
+  return createHash("sha256").update(`${account}\n${address}`).digest("base64url");
 }
 
 function counter(
@@ -80,28 +102,55 @@ async function take(limiter: RateLimiterAbstract, key: string): Promise<number |
   }
 }
 
-/** Failed sign-ins counted per browser address and per account, in a fixed window. */
+/**
+ * The wait before checking a password of an account with `failures` wrong passwords (from all
+ * addresses) in its window: none below `accountDelayAfter`, then 1 s doubling per failure, at
+ * most `accountDelayMaxSeconds`.
+ */
+export function accountDelaySeconds(failures: number, limits: SignInLimits): number {
+  if (limits.accountDelayMaxSeconds <= 0 || failures < limits.accountDelayAfter) return 0;
+  return Math.min(limits.accountDelayMaxSeconds, 2 ** (failures - limits.accountDelayAfter));
+}
+
+/** Counts account failures only: never full in practice, read for the delay. */
+const uncapped = 1_000_000_000;
+
+/** Failed sign-ins counted per (account, address), per address, and per account (delay only). */
 export function createSignInLimiter(options: SignInLimiterOptions): SignInLimiter {
   const { limits, redis } = options;
-  const perAddress = counter("address", limits.perAddress, limits.windowSeconds, redis);
-  const perAccount = counter("account", limits.perAccount, limits.windowSeconds, redis);
+  const perPair = counter(
+    "account-address",
+    limits.perAccountAndAddress,
+    limits.accountWindowSeconds,
+    redis,
+  );
+  const perAddress = counter("address", limits.perAddress, limits.addressWindowSeconds, redis);
+  const accountFailures = counter("account-failures", uncapped, limits.accountWindowSeconds, redis);
 
   return {
     async reserve({ username, address }) {
-      const addressWait = await take(perAddress, address);
-      if (addressWait !== undefined) return addressWait;
-      const accountWait = await take(perAccount, accountKey(username));
-      if (accountWait !== undefined) {
-        await perAddress.reward(address, 1); // a refused attempt is not a failed sign-in
-        return accountWait;
-      }
-      return undefined;
-    },
-    async release({ username, address }, outcome) {
       const account = accountKey(username);
+      const pair = pairKey(account, address);
+      const addressWait = await take(perAddress, address);
+      if (addressWait !== undefined) return { refused: true, retryAfterSeconds: addressWait };
+      const pairWait = await take(perPair, pair);
+      if (pairWait !== undefined) {
+        await perAddress.reward(address, 1); // a refused attempt is not a failed sign-in
+        return { refused: true, retryAfterSeconds: pairWait };
+      }
+      const failures = (await accountFailures.get(account))?.consumedPoints ?? 0;
+      return { refused: false, delaySeconds: accountDelaySeconds(failures, limits) };
+    },
+    async settle({ username, address }, outcome) {
+      const account = accountKey(username);
+      const pair = pairKey(account, address);
+      if (outcome === "wrong_password") {
+        await take(accountFailures, account);
+        return;
+      }
       await Promise.all([
         perAddress.reward(address, 1),
-        outcome === "signed_in" ? perAccount.delete(account) : perAccount.reward(account, 1),
+        outcome === "signed_in" ? perPair.delete(pair) : perPair.reward(pair, 1),
       ]);
     },
   };
