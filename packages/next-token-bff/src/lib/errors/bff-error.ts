@@ -18,6 +18,8 @@ export const bffErrorCodes = [
   "not_signed_in",
   "method_not_allowed",
   "body_too_large",
+  "request_timeout",
+  "too_many_requests",
   "unsupported_media_type",
   "upstream_unreachable",
   "refresh_unavailable",

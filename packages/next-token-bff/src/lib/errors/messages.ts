@@ -24,6 +24,10 @@ export function describeError(code: BffErrorCode, retryAfterSeconds?: number): s
       return "The request was not understood. Please reload the page and try again.";
     case "body_too_large":
       return "What you sent is too large.";
+    case "request_timeout":
+      return "What you sent took too long to arrive. Please try again.";
+    case "too_many_requests":
+      return "Too many requests at once. Please wait a moment and try again.";
     case "unsupported_media_type":
       return "What you sent is not in a format this site accepts.";
     case "upstream_unreachable":

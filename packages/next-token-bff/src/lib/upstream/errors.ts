@@ -13,6 +13,8 @@ export type UpstreamRouteErrorCode = Extract<
   | "session_expired"
   | "method_not_allowed"
   | "body_too_large"
+  | "request_timeout"
+  | "too_many_requests"
   | "unsupported_media_type"
   | "upstream_unreachable"
   | "refresh_unavailable"
@@ -29,6 +31,8 @@ const statusOf: Record<UpstreamRouteErrorCode, number> = {
   session_expired: 401,
   method_not_allowed: 405,
   body_too_large: 413,
+  request_timeout: 408,
+  too_many_requests: 429,
   unsupported_media_type: 415,
   upstream_unreachable: 502,
   refresh_unavailable: 503,

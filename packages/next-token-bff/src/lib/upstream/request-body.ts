@@ -1,9 +1,10 @@
 import { BffError } from "../errors/bff-error.js";
 /**
- * The browser's request body on its way upstream: streamed chunk by chunk, counted, and cut
- * off above the size limit (catalogue B10). When a retry may be needed (a refresh hook is set)
- * the chunks already read are kept, so the same bytes can be sent again after a refresh;
- * the limit bounds that memory too.
+ * The browser's request body on its way upstream: read chunk by chunk, counted, and cut off
+ * above the size limit (catalogue B10) or when it has not arrived in full by a deadline
+ * (`startDeadline`). When a retry may be needed (a refresh hook is set) the chunks already read
+ * are kept, so the same bytes can be sent again after a refresh; the limit bounds that memory
+ * too.
  */
 export class RequestBodySource {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -12,7 +13,9 @@ export class RequestBodySource {
   private done = false;
   /** A chunk read ahead by `isEmpty()`, handed out first. */
   private peeked: Uint8Array | null = null;
+  private deadline: ReturnType<typeof setTimeout> | undefined;
   tooLarge = false;
+  timedOut = false;
 
   constructor(
     stream: ReadableStream<Uint8Array>,
@@ -29,22 +32,54 @@ export class RequestBodySource {
       this.peeked = null;
       return chunk;
     }
+    this.throwIfTimedOut();
     if (this.done) return null;
     const { done, value } = await this.reader.read();
+    // A read the deadline cut short ends as `done`: that is no end of the body.
+    this.throwIfTimedOut();
     if (done) {
-      this.done = true;
+      this.finish();
       return null;
     }
     this.bytes += value.byteLength;
     if (this.bytes > this.maxBytes) {
       this.tooLarge = true;
-      this.done = true;
+      this.finish();
       this.kept.length = 0;
       void this.reader.cancel().catch(() => {});
       throw new BffError("body_too_large", `request body over ${this.maxBytes} bytes`);
     }
     if (this.keepForRetry) this.kept.push(value);
     return value;
+  }
+
+  /** Bytes read so far (the whole body once `readRest()` returned true). */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Cuts the body off when it has not arrived in full `ms` from now: reads then fail with
+   * `BffError("request_timeout")` and the browser's stream is cancelled (catalogue B10).
+   */
+  startDeadline(ms: number): void {
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(() => {
+      if (this.done) return;
+      this.timedOut = true;
+      this.finish();
+      this.kept.length = 0;
+      void this.reader.cancel().catch(() => {});
+    }, ms);
+  }
+
+  private throwIfTimedOut(): void {
+    if (this.timedOut) throw new BffError("request_timeout", "request body too slow");
+  }
+
+  private finish(): void {
+    this.done = true;
+    clearTimeout(this.deadline);
   }
 
   /**
@@ -96,7 +131,7 @@ export class RequestBodySource {
   /** Stops reading the browser's body (the request is answered without it). */
   discard(): void {
     if (this.done) return;
-    this.done = true;
+    this.finish();
     void this.reader.cancel().catch(() => {});
   }
 }

@@ -11,9 +11,16 @@ import { RequestBodySource } from "./request-body.js";
 import { requestHeaderAllowList, upstreamRequestHeaders } from "./request-headers.js";
 import { defaultResponseContentTypes, responseHeaderAllowList } from "./response-headers.js";
 import { clearSessionCookies } from "../session/clear-session-cookies.js";
-import { type UpstreamPathPolicy, createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
+import {
+  type UpstreamPathPolicy,
+  type UpstreamPathResult,
+  createPathPolicy,
+  resolveUpstreamPath,
+} from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import { accessTokenDue } from "../session/token-due.js";
+import { isBffError } from "../errors/bff-error.js";
+import { sessionConcurrency } from "./session-concurrency.js";
 
 /** The HTTP methods the upstream route serves. */
 export const upstreamRouteMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -44,6 +51,17 @@ export interface UpstreamRouteOptions {
   responseContentTypes?: string[];
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * How long a request body may take to arrive in full, ms; it is read before an upstream
+   * connection is taken, and 408 `request_timeout` answers a slower one.
+   * Default: `UPSTREAM_REQUEST_BODY_TIMEOUT` (30 s).
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Proxied requests one session may have in flight in this process; 429 `too_many_requests`
+   * with `Retry-After` beyond. Default: `UPSTREAM_MAX_CONCURRENT_PER_SESSION` (16).
+   */
+  maxConcurrentPerSession?: number;
   /** Until the upstream's response headers, and the longest pause in its body, ms. Default 10 s. */
   timeoutMs?: number;
   /** The shared undici keep-alive pool's settings. Default: see {@link UpstreamPoolOptions}. */
@@ -88,6 +106,8 @@ interface RouteState {
   requestContentTypes: ReadonlySet<string>;
   answerPolicy: { responseHeaders: ReadonlySet<string>; responseContentTypes: ReadonlySet<string> };
   dispatcher: Dispatcher;
+  bodyTimeoutMs: number;
+  maxConcurrentPerSession: number;
 }
 
 const allowHeader = upstreamRouteMethods.join(", ");
@@ -127,6 +147,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
   });
   const log = options.log ?? logFunctions().failure;
+  const concurrency = sessionConcurrency();
 
   let state: RouteState | undefined;
   function stateFor(bff: SessionContext): RouteState {
@@ -144,6 +165,9 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       ),
       answerPolicy,
       dispatcher: options.dispatcher ?? upstreamPool(upstream.origin, options.pool),
+      bodyTimeoutMs: options.bodyTimeoutMs ?? bff.config.upstreamRequests.bodyTimeoutSeconds * 1000,
+      maxConcurrentPerSession:
+        options.maxConcurrentPerSession ?? bff.config.upstreamRequests.maxConcurrentPerSession,
     };
     return state;
   }
@@ -206,9 +230,30 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       });
     }
 
-    const active: Extract<ProxySession, { claims: SessionClaims }> = session;
+    // One session's slow or many requests wait for no one else's (catalogue B10).
+    const release = concurrency.acquire(session.claims.sessionId, s.maxConcurrentPerSession);
+    if (release === undefined) {
+      return errorResponse("too_many_requests", { headers: { "retry-after": "1" } });
+    }
+    try {
+      return await forwardActive(request, method, s, target, session);
+    } finally {
+      release();
+    }
+  }
 
-    // 2. The body: declared size and media type checked up front, real size while streaming.
+  /** Body, refresh and the upstream call of a request with an active session. */
+  async function forwardActive(
+    request: Request,
+    method: string,
+    s: RouteState,
+    target: Extract<UpstreamPathResult, { ok: true }>,
+    session: Extract<ProxySession, { claims: SessionClaims }>,
+  ): Promise<Response> {
+    const active = session;
+
+    // 2. The body: declared size and media type checked up front, then read in full within the
+    //    deadline before an upstream connection is taken (a slow upload holds none).
     let contentLength: number | null = null;
     const declared = request.headers.get("content-length");
     if (declared !== null) {
@@ -218,7 +263,8 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     }
     let body: RequestBodySource | null = null;
     if (!isSafeMethod(method) && request.body !== null && contentLength !== 0) {
-      body = new RequestBodySource(request.body, maxBodyBytes, options.refresh !== undefined);
+      body = new RequestBodySource(request.body, maxBodyBytes, true);
+      body.startDeadline(s.bodyTimeoutMs);
       const type = mediaType(request.headers.get("content-type"));
       if (type === undefined || !s.requestContentTypes.has(type)) {
         // Refused unless there is nothing to send (e.g. a DELETE through Next).
@@ -230,6 +276,16 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       }
     }
     if (body === null) contentLength = null;
+    else {
+      try {
+        await body.readRest();
+      } catch (error) {
+        body.discard();
+        if (isBffError(error, "request_timeout")) return errorResponse("request_timeout");
+        return errorResponse(body.tooLarge ? "body_too_large" : "bad_request");
+      }
+      contentLength = body.size;
+    }
 
     // 3. Forward; refresh once when due or refused, and retry once.
     const refreshed: SessionClaims[] = [];
@@ -299,7 +355,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       return outcome;
     };
 
-    let outcome = await send(body?.stream() ?? null);
+    let outcome = await send(body?.replay() ?? null);
     if (outcome.ok && s.bff.provider.classify(outcome.answer) === "token_invalid") {
       await discardAnswer(outcome.answer);
       const replayable = body === null || (await body.readRest().catch(() => false));
