@@ -36,6 +36,8 @@ const configSchema = z
     DATABASE_PATH: z.string().min(1).default(defaultDatabasePath),
     ACCESS_TOKEN_TTL: seconds.default(300),
     REFRESH_TOKEN_TTL: seconds.default(1_209_600),
+    // Seconds a just-rotated refresh token still gets the same answer (0: off).
+    REFRESH_REUSE_INTERVAL: z.coerce.number().int().min(0).max(600).default(30),
     API_ISSUER: z.url().optional(),
     DEMO_DATA: booleanFlag.default(true),
     API_CLIENT_SECRET: z.string().min(16).optional(),
@@ -62,6 +64,7 @@ const configSchema = z
     databasePath: env.DATABASE_PATH,
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     refreshTokenTtl: env.REFRESH_TOKEN_TTL,
+    refreshReuseInterval: env.REFRESH_REUSE_INTERVAL,
     // Drupal 6.0.9 writes the site's base URL, with a trailing slash, as `iss`.
     issuer: withTrailingSlash(env.API_ISSUER ?? `http://${env.API_HOST}:${env.API_PORT}`),
     demoData: env.DEMO_DATA,

@@ -9,6 +9,7 @@ import { createScopeRepository } from "./db/scopes.js";
 import { loadSecret } from "./db/secrets.js";
 import { createTokenRepository } from "./db/tokens.js";
 import { createUserRepository } from "./db/users.js";
+import { createRefreshReuseMemory } from "./oauth/refresh-reuse.js";
 
 /** Everything the routes need, built once per process from the configuration and the database. */
 export function createServices(config: ApiConfig, db: Database) {
@@ -28,6 +29,8 @@ export function createServices(config: ApiConfig, db: Database) {
     refreshTokenTtl: config.refreshTokenTtl,
   });
   const verifier = createBearerVerifier({ key, issuer: config.issuer, tokens, users, scopes });
+  // Answers of recent refresh rotations, in this process only (REFRESH_REUSE_INTERVAL).
+  const refreshReuse = createRefreshReuseMemory(config.refreshReuseInterval);
   return {
     config,
     db,
@@ -40,6 +43,7 @@ export function createServices(config: ApiConfig, db: Database) {
     pageSecret,
     issuer,
     verifier,
+    refreshReuse,
   };
 }
 

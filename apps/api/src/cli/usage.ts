@@ -119,6 +119,10 @@ const environment: ReadonlyArray<readonly [string, string]> = [
   ["API_ISSUER", "serve: `iss` of access tokens (default http://API_HOST:API_PORT/)"],
   ["ACCESS_TOKEN_TTL", "serve: access token lifetime in seconds (default 300)"],
   ["REFRESH_TOKEN_TTL", "serve: refresh token lifetime in seconds (default 1209600)"],
+  [
+    "REFRESH_REUSE_INTERVAL",
+    "serve: seconds a just-rotated refresh token gets the same answer again (default 30; 0 = off)",
+  ],
   ["DEMO_DATA", "serve: load demo data into an empty database (default on)"],
   [
     "API_CLIENT_SECRET",

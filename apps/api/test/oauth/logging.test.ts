@@ -26,6 +26,8 @@ beforeAll(async () => {
     API_PORT: "0",
     API_ISSUER: TEST_ISSUER,
     LOG_LEVEL: "info",
+    // A replay is a reuse at once, without the reuse interval.
+    REFRESH_REUSE_INTERVAL: "0",
   });
   db = openDatabase(databasePath);
   const services: Services = createServices(config, db);

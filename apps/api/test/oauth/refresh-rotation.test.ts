@@ -26,7 +26,8 @@ const revokedAnswer = {
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi();
+  // Strict rotation, as with Drupal: the reuse interval (reuse-interval.test.ts) is off here.
+  api = await startTestApi({ REFRESH_REUSE_INTERVAL: "0" });
   api.services.clients.upsert({
     clientId: "other-app",
     label: "Another client",
