@@ -2,6 +2,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { afterEach, describe, expect, it } from "vitest";
 import { type BffConfig, loadBffConfig } from "../src/lib/config/bff-config.js";
 import { BffError } from "../src/lib/errors/bff-error.js";
+import { isNoRefreshToken } from "../src/lib/providers/no-refresh-token.js";
 import { createOidcProvider, discoveryUrl } from "../src/lib/providers/oidc.js";
 import type { UpstreamProvider, UpstreamTokens } from "../src/lib/providers/types.js";
 import { createAuthOptions } from "../src/lib/sign-in/auth-options.js";
@@ -139,6 +140,7 @@ describe("code-flow provider factory", () => {
     const provider = createCodeFlowProvider({
       config: config({
         UPSTREAM_KIND: "oauth2",
+        UPSTREAM_PATHS: "/api/",
         UPSTREAM_NAME: "Example SSO",
         UPSTREAM_TOKEN_URL: "https://sso.example/token",
         UPSTREAM_AUTHORIZATION_URL: "https://sso.example/authorize",
@@ -193,11 +195,32 @@ describe("code-flow provider factory", () => {
     ).rejects.toThrow(/different subjects/);
   });
 
-  it("refuses a token response without a refresh token", async () => {
-    const provider = createCodeFlowProvider({ config: config(), provider: fakeProvider() });
-    await expect(userinfoOf(provider, { access_token: "at", expires_at: 1 })).rejects.toThrow(
-      BffError,
-    );
+  it("accepts a token response without a refresh token: the session ends with the access token", async () => {
+    const upstream = fakeProvider();
+    const provider = createCodeFlowProvider({ config: config(), provider: upstream });
+    const expiresAt = Math.floor(Date.now() / 1000) + 300;
+    const profile = await userinfoOf(provider, { access_token: "at", expires_at: expiresAt });
+    const tokens = profile.upstreamTokens;
+    expect(isNoRefreshToken(tokens.refreshToken)).toBe(true);
+    expect(tokens.refreshTokenExpiresAt).toBe(tokens.accessTokenExpiresAt);
+  });
+
+  it("hands the verified id_token to fetchUser, which may take the person from it", async () => {
+    const upstream = fakeProvider();
+    const hints: unknown[] = [];
+    const provider = createCodeFlowProvider({
+      config: config(),
+      provider: {
+        ...upstream,
+        fetchUser: (tokens, hint) => {
+          hints.push(hint);
+          return upstream.fetchUser(tokens);
+        },
+      },
+    });
+    const idToken = fakeJwt({ sub: "7", nonce: "n" });
+    await userinfoOf(provider, { access_token: "at", refresh_token: "rt", id_token: idToken });
+    expect(hints).toEqual([{ idToken }]);
   });
 });
 
@@ -276,6 +299,7 @@ describe("generic OIDC provider from the discovery URL alone", () => {
       ...base,
       UPSTREAM_KIND: "oidc",
       UPSTREAM_URL: "https://sso.example/realms/demo",
+      UPSTREAM_PATHS: "/api/",
       SIGN_IN_METHODS: "code",
     });
     const provider = createCodeFlowProvider({ config, provider: fakeProvider() });

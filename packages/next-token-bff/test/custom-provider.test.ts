@@ -1,7 +1,7 @@
 /**
  * How to write a provider for an API of another shape: JSON bodies, `expires` in epoch
  * milliseconds, answers wrapped in `{data: …}`. The building blocks (`callUpstream`,
- * `classifyByStatus`, `BffError`) do the HTTP and the error model; the provider only maps shapes.
+ * `classifyAnswer`, `BffError`) do the HTTP and the error model; the provider only maps shapes.
  */
 import { afterEach, expect, it } from "vitest";
 import { BffError } from "../src/lib/errors/bff-error.js";
@@ -9,7 +9,7 @@ import {
   type UpstreamProvider,
   type UpstreamTokens,
   callUpstream,
-  classifyByStatus,
+  classifyAnswer,
 } from "../src/providers.js";
 import { startFakeUpstream } from "./helpers/fake-upstream.js";
 
@@ -72,7 +72,7 @@ function createAcmeProvider(baseUrl: string): UpstreamProvider {
         roles: data.groups,
       };
     },
-    classify: classifyByStatus,
+    classify: classifyAnswer,
   };
 }
 

@@ -200,7 +200,7 @@ describe("drupal provider: refresh, revoke, user fallback", () => {
     await expect(withoutModule.provider.revoke(tokens)).resolves.toBeUndefined();
   });
 
-  it("falls back to JSON:API meta.links.me when userinfo is off, with roles from the token scope", async () => {
+  it("falls back to JSON:API meta.links.me when userinfo is off, with roles from a 5.x token's scope", async () => {
     const routes: Record<string, FakeRoute> = {
       "GET /jsonapi": () => ({
         json: {
@@ -228,12 +228,14 @@ describe("drupal provider: refresh, revoke, user fallback", () => {
     let baseUrl = "";
     const { provider, upstream } = await drupalWith(routes);
     baseUrl = upstream.url;
-    const user = await provider.fetchUser({
-      accessToken,
+    const tokensWith = (scope: string[]) => ({
+      accessToken: fakeJwt({ sub: "5", scope, exp: 1_900_000_000.25 }),
       accessTokenExpiresAt: 0,
       refreshToken: "r1",
       refreshTokenExpiresAt: null,
     });
+    // simple_oauth 5.x narrows the scope to the user's roles and always adds `authenticated`.
+    const user = await provider.fetchUser(tokensWith(["authenticated", "editor"]));
     expect(user).toEqual({
       sub: "5",
       name: "Alice Example",
@@ -241,6 +243,8 @@ describe("drupal provider: refresh, revoke, user fallback", () => {
       email: "alice@example.com",
       roles: ["editor"],
     });
+    // A 6.x scope is what was asked for, not what the user holds: no roles shown.
+    expect((await provider.fetchUser(tokensWith(["editor"]))).roles).toEqual([]);
   });
 
   it("classifies 401 as token_invalid, 403 as forbidden, the rest as accepted", () => {
@@ -249,8 +253,19 @@ describe("drupal provider: refresh, revoke, user fallback", () => {
       clientId: "c",
       clientSecret: "s",
     });
-    expect(provider.classify({ status: 401 })).toBe("token_invalid");
-    expect(provider.classify({ status: 403 })).toBe("forbidden");
-    expect(provider.classify({ status: 404 })).toBe("accepted");
+    const answer = (status: number, headers: Record<string, string> = {}) => ({
+      status,
+      headers,
+      body: "",
+    });
+    expect(provider.classify(answer(401))).toBe("token_invalid");
+    expect(provider.classify(answer(403))).toBe("forbidden");
+    expect(provider.classify(answer(404))).toBe("accepted");
+    // RFC 6750 §3.1: invalid_token in the challenge means a dead token, whatever the status.
+    const challenge = { "www-authenticate": 'Bearer realm="api", error="invalid_token"' };
+    expect(provider.classify(answer(403, challenge))).toBe("token_invalid");
+    expect(provider.classify(answer(400, challenge))).toBe("token_invalid");
+    const scope = { "www-authenticate": 'Bearer error="insufficient_scope"' };
+    expect(provider.classify(answer(403, scope))).toBe("forbidden");
   });
 });

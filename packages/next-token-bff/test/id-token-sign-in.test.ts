@@ -42,7 +42,6 @@ const alice = {
   name: "Alice Example",
   username: "alice",
   email: "alice@example.com",
-  roles: ["reader", "editor"],
 };
 
 function fromIdToken(claims: Record<string, unknown>, options: { issuer?: string } = {}) {
@@ -55,12 +54,22 @@ function fromIdToken(claims: Record<string, unknown>, options: { issuer?: string
 }
 
 describe("userFromIdToken", () => {
-  it("builds the user from name, preferred_username and email, roles from the access token's scope without openid", () => {
+  it("builds the user from name, preferred_username and email; no roles from the requested scope", () => {
+    // The access token's scope lists reader and editor: what was asked for, not what was granted.
     expect(fromIdToken(idClaims)).toEqual(alice);
+    expect(fromIdToken(idClaims)).not.toHaveProperty("roles");
   });
 
   it("takes a roles claim when the id_token has one (the reference API's userinfo extension)", () => {
     expect(fromIdToken({ ...idClaims, roles: ["editor"] })?.roles).toEqual(["editor"]);
+  });
+
+  it("reads the configured roles claim, dots reaching into objects (UPSTREAM_ROLES_CLAIM)", () => {
+    const user = userFromIdToken(
+      fakeJwt({ ...idClaims, realm_access: { roles: ["reader", "authenticated"] } }),
+      { clientId: "next-web", accessToken, now: NOW, rolesClaim: "realm_access.roles" },
+    );
+    expect(user?.roles).toEqual(["reader"]);
   });
 
   it("accepts an audience array naming us, and azp when it is us", () => {
@@ -126,7 +135,7 @@ describe("userFromIdToken", () => {
       accessToken: "opaque-token",
       now: NOW,
     });
-    expect(user).toEqual({ ...alice, sub: "6", roles: [] });
+    expect(user).toEqual({ ...alice, sub: "6" });
   });
 });
 
@@ -199,7 +208,9 @@ function drupal(url: string): UpstreamProvider {
 describe("sign-in with an id_token in the password grant's response", () => {
   it("Drupal: the user comes from the id_token and userinfo is not called", async () => {
     const upstream = await upstreamWith({
-      "POST /oauth/token": () => ({ json: tokenReply({ id_token: liveId() }) }),
+      "POST /oauth/token": () => ({
+        json: tokenReply({ id_token: liveId({ roles: ["editor"] }) }),
+      }),
       "GET /oauth/userinfo": () => ({ json: userinfo }),
     });
     const signedIn = await drupal(upstream.url).signIn({ username: "alice", password: "pw" });
@@ -208,11 +219,31 @@ describe("sign-in with an id_token in the password grant's response", () => {
     expect(upstream.requests[0]?.form.get("scope")).toBe("openid editor");
   });
 
+  it("Drupal: an id_token without roles asks /oauth/debug, never shows the requested scope", async () => {
+    let debug: unknown = { roles: ["reader"] };
+    const upstream = await upstreamWith({
+      "POST /oauth/token": () => ({ json: tokenReply({ id_token: liveId() }) }),
+      "GET /oauth/debug": () => (debug === null ? { status: 403, json: {} } : { json: debug }),
+    });
+    const provider = drupal(upstream.url);
+    const signIn = () => provider.signIn({ username: "alice", password: "pw" });
+    // simple_oauth 6.x: the granted roles are the scope's roles the user holds (here: reader).
+    expect((await signIn()).user).toEqual({ ...alice, roles: ["reader"] });
+    expect(upstream.requests.map((request) => request.path)).toEqual([
+      "/oauth/token",
+      "/oauth/debug",
+    ]);
+    // Without the debug permission nothing exposes them: no roles rather than the scope asked for.
+    debug = null;
+    expect((await signIn()).user?.roles).toEqual([]);
+  });
+
   it("the session JWT holds only what it held before: no id_token, no user hint among the tokens", async () => {
     const upstream = await upstreamWith({
       "POST /oauth/token": () => ({ json: tokenReply({ id_token: liveId() }) }),
     });
     const token = await signInThroughBff(drupal(upstream.url));
+    expect(token.user).toEqual({ ...alice, roles: [] });
     expect(Object.keys(token).sort()).toEqual(
       [
         "sessionId",
@@ -225,9 +256,11 @@ describe("sign-in with an id_token in the password grant's response", () => {
         "lastActivityAt",
       ].sort(),
     );
-    expect(token.user).toEqual({ ...alice, roles: ["editor"] });
     expect(JSON.stringify(token)).not.toContain(liveId().split(".")[1]);
-    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests.map((request) => request.path)).toEqual([
+      "/oauth/token",
+      "/oauth/debug",
+    ]);
   });
 
   it("without an id_token, the sign-in asks userinfo as before", async () => {

@@ -15,6 +15,7 @@ describe("generic OAuth 2.0 password-grant provider", () => {
       preferred_username: "kim",
       name: "Kim",
       scope: "read write",
+      roles: ["staff"],
     });
     const upstream = await startFakeUpstream({
       "POST /token": () => ({
@@ -41,7 +42,8 @@ describe("generic OAuth 2.0 password-grant provider", () => {
       name: "Kim",
       username: "kim",
       email: null,
-      roles: ["read", "write"],
+      // The token's roles claim, never its scope (what was asked for).
+      roles: ["staff"],
     });
   });
 

@@ -228,11 +228,12 @@ describe("through the proxy to the reference API", () => {
   });
 
   it("B1 refuses traversal to the token endpoint and never calls it", async () => {
-    for (const path of [
-      "/jsonapi/..%2foauth%2ftoken",
-      "/jsonapi/%2e%2e/oauth/token",
-      "/oauth/token",
-    ]) {
+    for (const [path, status] of [
+      ["/jsonapi/..%2foauth%2ftoken", 400],
+      // Resolved by the URL parser to /oauth/token: well-formed, outside the prefixes.
+      ["/jsonapi/%2e%2e/oauth/token", 404],
+      ["/oauth/token", 404],
+    ] as const) {
       const response = await route.POST(
         proxyRequest(path, {
           method: "POST",
@@ -241,7 +242,7 @@ describe("through the proxy to the reference API", () => {
           body: "{}",
         }),
       );
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(status);
     }
   });
 });

@@ -83,10 +83,7 @@ describe("B1 paths", () => {
   it.each([
     "/..%2f..%2fadmin",
     "/%2e%2e/%2e%2e/user/1",
-    "/jsonapi/%2e%2e/oauth/token",
-    "/jsonapi/.%2e/oauth/token",
     "/jsonapi/..",
-    "/jsonapi/../oauth/token",
     "/jsonapi%2F..%2F..%2Foauth%2Ftoken",
     "/jsonapi/node%2farticle",
     "/jsonapi/..%5c..%5coauth/token",
@@ -114,10 +111,6 @@ describe("B1 paths", () => {
     "/jsonapi/node%3Fsmuggled=1",
     "/jsonapi/node%23fragment",
     "/jsonapi/node%20article",
-    "/oauth/token",
-    "/user/login",
-    "/jsonapix/node",
-    "/JSONAPI/node/article",
     "",
     "/",
     `/jsonapi/${"a/".repeat(5000)}a`,
@@ -127,6 +120,40 @@ describe("B1 paths", () => {
     expect(await json(response)).toEqual({ error: "bad_path" });
     expect(spy.started).toBe(0);
     expect(attacker.started).toBe(0);
+  });
+
+  it.each([
+    "/oauth/token",
+    "/user/login",
+    "/jsonapix/node",
+    "/JSONAPI/node/article",
+    // The URL parser resolves dot segments (also %2e) before the route sees the path.
+    "/jsonapi/%2e%2e/oauth/token",
+    "/jsonapi/.%2e/oauth/token",
+    "/jsonapi/../oauth/token",
+  ])(
+    "%s (well-formed, outside the allowed prefixes) → 404 path_not_allowed, nothing upstream",
+    async (path) => {
+      const response = await route.GET(proxyRequest(path, { cookie }));
+      expect(response.status).toBe(404);
+      expect(await json(response)).toEqual({ error: "path_not_allowed" });
+      expect(spy.started).toBe(0);
+      expect(attacker.started).toBe(0);
+    },
+  );
+
+  it("logs which prefixes are allowed when it refuses a path", async () => {
+    const logged: Array<[string, unknown]> = [];
+    const logging = createUpstreamRoute({
+      getBff: () => bff,
+      log: (message, error) => logged.push([message, error]),
+    });
+    expect((await logging.GET(proxyRequest("/api/v2/items", { cookie }))).status).toBe(404);
+    expect(logged).toHaveLength(1);
+    expect((logged[0]?.[1] as Error).message).toContain(
+      "/api/v2/items is under none of the allowed prefixes (UPSTREAM_PATHS): /jsonapi/",
+    );
+    expect(spy.started).toBe(0);
   });
 
   it("refuses a path that Next's route parameters read differently from the URL", async () => {
@@ -161,7 +188,7 @@ describe("B1 paths", () => {
       allowedPathPrefixes: ["/jsonapi/node/"],
     });
     expect((await based.GET(proxyRequest("/jsonapi/node/article", { cookie }))).status).toBe(200);
-    expect((await based.GET(proxyRequest("/jsonapi/user/user", { cookie }))).status).toBe(400);
+    expect((await based.GET(proxyRequest("/jsonapi/user/user", { cookie }))).status).toBe(404);
     expect(spy.requests.map((r) => r.url)).toEqual(["/drupal/jsonapi/node/article"]);
   });
 });

@@ -43,6 +43,35 @@ const envSchema = z.object({
   UPSTREAM_REVOCATION_URL: optionalUrl,
   UPSTREAM_USERINFO_URL: optionalUrl,
   UPSTREAM_REVOKE_ALL_URL: optionalUrl,
+  UPSTREAM_PATHS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return undefined;
+      const prefixes = value
+        .split(",")
+        .map((prefix) => prefix.trim())
+        .filter((prefix) => prefix.length > 0);
+      const bad = prefixes.filter(
+        (prefix) =>
+          prefix === "/" || !prefix.startsWith("/") || /\.\.|\/\/|[?#%\\\s]/.test(prefix),
+      );
+      if (bad.length > 0 || prefixes.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must list the upstream path prefixes the proxy may reach, comma-separated, e.g. /api/,/v2/ (absolute, not / alone); refused: ${bad.join(", ")}`,
+        });
+        return z.NEVER;
+      }
+      return prefixes;
+    }),
+  UPSTREAM_ROLES_CLAIM: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_:$-]+(\.[A-Za-z0-9_:$-]+)*$/, "must be a claim name or a dotted path, e.g. realm_access.roles")
+    .default("roles"),
+  UPSTREAM_SEND_SCOPE_ON_REFRESH: flag.default(false),
+  SIGN_IN_IDENTIFIER_LABEL: z.string().trim().min(1).max(40).optional(),
   UPSTREAM_REFRESH_TOKEN_TTL: seconds.default(1_209_600),
   SESSION_IDLE_TIMEOUT: seconds.default(30 * 60),
   // Drupal's flood control: 5 per (user, address) in 6 h, 50 per address in 1 h.
@@ -121,7 +150,30 @@ export interface BffConfig {
      * caps the session's absolute lifetime. Default: `1209600` (14 days).
      */
     refreshTokenLifetimeSeconds: number;
+    /**
+     * `UPSTREAM_PATHS`: the upstream path prefixes the proxy route and `bff.upstream` may reach
+     * (a prefix `/x/` also allows `/x`). Required unless `kind` is `drupal`.
+     * Default: `["/jsonapi/"]` for `drupal`.
+     */
+    pathPrefixes: string[];
+    /**
+     * `UPSTREAM_ROLES_CLAIM`: the claim of userinfo or the id_token (or a JWT access token) that
+     * lists the person's roles; a dotted path reaches into objects (`realm_access.roles`).
+     * Roles never come from the requested scope. Default: `roles`.
+     */
+    rolesClaim: string;
+    /**
+     * `UPSTREAM_SEND_SCOPE_ON_REFRESH`: send `scope` with `refresh_token` grants. RFC 6749 §6:
+     * without it the original grant applies, which every server tested here prefers.
+     * Default: `false`.
+     */
+    sendScopeOnRefresh: boolean;
   };
+  /**
+   * `SIGN_IN_IDENTIFIER_LABEL`: the label of the sign-in form's first field, for upstreams
+   * that sign in by e-mail address or another identifier. Default: `Username`.
+   */
+  signInIdentifierLabel: string;
   /** `NEXTAUTH_URL`: this app's public URL. Required. */
   nextAuthUrl: string;
   /** `NEXTAUTH_SECRET`: encrypts the session JWT; at least 32 characters. Required. */
@@ -196,6 +248,12 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
       "UPSTREAM_AUTHORIZATION_URL is required when UPSTREAM_KIND=oauth2 and SIGN_IN_METHODS includes code",
     );
   }
+  const kind = env.UPSTREAM_KIND ?? "drupal";
+  if (kind !== "drupal" && (env.UPSTREAM_PATHS ?? "").trim() === "") {
+    problems.push(
+      `UPSTREAM_PATHS is required when UPSTREAM_KIND=${kind}: the upstream path prefixes the proxy (and bff.upstream) may reach, comma-separated, e.g. /api/ (only drupal has a default, /jsonapi/)`,
+    );
+  }
   problems.push(...deploymentProblems(env, demoMode));
   if (!result.success || problems.length > 0) {
     throw new BffError(
@@ -221,7 +279,11 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
       userinfoUrl: data.UPSTREAM_USERINFO_URL,
       revokeAllUrl: data.UPSTREAM_REVOKE_ALL_URL,
       refreshTokenLifetimeSeconds: data.UPSTREAM_REFRESH_TOKEN_TTL,
+      pathPrefixes: data.UPSTREAM_PATHS ?? ["/jsonapi/"],
+      rolesClaim: data.UPSTREAM_ROLES_CLAIM,
+      sendScopeOnRefresh: data.UPSTREAM_SEND_SCOPE_ON_REFRESH,
     },
+    signInIdentifierLabel: data.SIGN_IN_IDENTIFIER_LABEL ?? "Username",
     nextAuthUrl: data.NEXTAUTH_URL,
     secret: data.NEXTAUTH_SECRET,
     secureCookies: data.NEXTAUTH_URL.startsWith("https://"),

@@ -11,8 +11,11 @@ export const bffErrorCodes = [
   "upstream_unavailable",
   "misconfigured",
   "session_expired",
+  // The upstream knew the person but refused the account (blocked, disabled).
+  "account_disabled",
   // The upstream proxy's own answers.
   "bad_path",
+  "path_not_allowed",
   "bad_request",
   "csrf",
   "not_signed_in",

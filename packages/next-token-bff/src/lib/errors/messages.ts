@@ -13,11 +13,14 @@ export function describeError(code: BffErrorCode, retryAfterSeconds?: number): s
       return "Sign-in is not set up correctly on this server. Please tell the site's administrator.";
     case "session_expired":
       return "Your session has ended. Please sign in again.";
+    case "account_disabled":
+      return "This account may not sign in (it is blocked or disabled). Please ask the site's administrator.";
     case "not_signed_in":
       return "Please sign in to continue.";
     case "csrf":
       return "The request did not come from this site and was refused. Please reload the page.";
     case "bad_path":
+    case "path_not_allowed":
     case "method_not_allowed":
       return "That cannot be reached or done through this site.";
     case "bad_request":

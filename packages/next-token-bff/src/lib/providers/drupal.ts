@@ -1,9 +1,13 @@
 import { BffError } from "../errors/bff-error.js";
+import type { Logger } from "../runtime/logger.js";
 import { callUpstream } from "./http-client.js";
+import { userFromIdToken } from "./id-token-user.js";
+import { isNoRefreshToken } from "./no-refresh-token.js";
 import { createOAuth2PasswordProvider } from "./oauth2-password.js";
-import { unverifiedTokenClaims } from "./token-claims.js";
+import { scopeList, unverifiedTokenClaims } from "./token-claims.js";
+import { accountRefused } from "./token-errors.js";
 import type { UpstreamProvider, UpstreamTokens, UpstreamUser } from "./types.js";
-import { rolesFromClaims, userFromClaims } from "./user-claims.js";
+import { rolesAt, userFromClaims } from "./user-claims.js";
 
 /** Options of {@link createDrupalProvider}. */
 export interface DrupalProviderConfig {
@@ -15,6 +19,12 @@ export interface DrupalProviderConfig {
   clientSecret: string;
   /** Scopes for the password grant; simple_oauth 6.x needs them for useful tokens. Default: none sent. */
   scope?: string;
+  /** Send `scope` with refreshes too (see `createOAuth2PasswordProvider`). Default: `false`. */
+  sendScopeOnRefresh?: boolean;
+  /** A userinfo (or id_token) claim that lists the roles, if the site adds one. Default: `roles`. */
+  rolesClaim?: string;
+  /** Where refused refreshes are logged. Default: JSON lines on stderr. */
+  logger?: Logger;
   /**
    * simple_oauth's refresh token lifetime, used when token responses do not say. Seconds.
    * Default: `1209600` (14 days).
@@ -29,6 +39,14 @@ export interface DrupalProviderConfig {
  * comes from the password grant's `id_token` when the site sends one (scope `openid` requested
  * and enabled for the password grant); otherwise, and on later reads, from `/oauth/userinfo`,
  * falling back to JSON:API's `meta.links.me` when OpenID Connect is off.
+ *
+ * Roles are what Drupal says the person acts with, never the requested scope: a `roles` claim
+ * of userinfo or the id_token when the site adds one (the reference API does); else
+ * `/oauth/debug?_format=json` (its `roles` are simple_oauth 6.x's granted roles, the scope's
+ * roles the user holds; needs the `debug simple_oauth tokens` permission); else, on 5.x, the
+ * token's `scope`, which 5.x narrows to the user's own roles (recognised by the `authenticated`
+ * role 5.x always adds); else none. A userinfo 401 right after sign-in (5.x, blocked account)
+ * is `account_disabled`.
  * Revocation needs the `simple_oauth_revoke` module; without it, a 404 is tolerated. Drupal has
  * no "revoke all of a user's tokens" endpoint, so `revokeAll` is absent.
  */
@@ -40,7 +58,11 @@ export function createDrupalProvider(config: DrupalProviderConfig): UpstreamProv
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     scope: config.scope,
+    sendScopeOnRefresh: config.sendScopeOnRefresh,
     refreshTokenLifetimeSeconds: config.refreshTokenLifetimeSeconds ?? 1_209_600,
+    rolesClaim: config.rolesClaim,
+    readRoles: (tokens) => drupalRoles(tokens, url("oauth/debug?_format=json")),
+    ...(config.logger ? { logger: config.logger } : {}),
   });
 
   return {
@@ -50,10 +72,11 @@ export function createDrupalProvider(config: DrupalProviderConfig): UpstreamProv
     classify: (response) => oauth.classify(response),
 
     async revoke(tokens) {
+      const refresh = !isNoRefreshToken(tokens.refreshToken);
       const response = await callUpstream(url("oauth/revoke"), {
         form: {
-          token: tokens.refreshToken,
-          token_type_hint: "refresh_token",
+          token: refresh ? tokens.refreshToken : tokens.accessToken,
+          token_type_hint: refresh ? "refresh_token" : "access_token",
           client_id: config.clientId,
           client_secret: config.clientSecret,
         },
@@ -64,27 +87,54 @@ export function createDrupalProvider(config: DrupalProviderConfig): UpstreamProv
       }
     },
 
-    async fetchUser(tokens): Promise<UpstreamUser> {
-      const userinfo = await callUpstream(url("oauth/userinfo"), { bearer: tokens.accessToken });
-      const tokenRoles = rolesFromClaims(unverifiedTokenClaims(tokens.accessToken) ?? {});
-      if (userinfo.status === 200 && isRecord(userinfo.body)) {
-        return userFromClaims(userinfo.body, tokenRoles);
+    async fetchUser(tokens, hints = {}): Promise<UpstreamUser> {
+      const roles = async (claims: unknown) =>
+        rolesAt(claims, config.rolesClaim) ??
+        (await drupalRoles(tokens, url("oauth/debug?_format=json"))) ??
+        [];
+      if (hints.idToken !== undefined) {
+        const expected = { clientId: config.clientId, accessToken: tokens.accessToken };
+        const user = userFromIdToken(hints.idToken, { ...expected, rolesClaim: config.rolesClaim });
+        if (user !== undefined) return { ...user, roles: user.roles ?? (await roles({})) };
       }
+      const userinfo = await callUpstream(url("oauth/userinfo"), { bearer: tokens.accessToken });
+      if (userinfo.status === 200 && isRecord(userinfo.body)) {
+        return userFromClaims(userinfo.body, await roles(userinfo.body));
+      }
+      // A token issued a moment ago and refused: simple_oauth 5.x does so for a blocked account.
+      if (userinfo.status === 401) throw accountRefused("drupal", userinfo.status);
       // 404: OpenID Connect is disabled on the site. Anything else is a real failure.
       if (userinfo.status !== 404) {
         throw new BffError("upstream_unavailable", `Userinfo answered ${userinfo.status}`);
       }
-      return userFromJsonApi(tokens, url("jsonapi"), tokenRoles);
+      const claims = await claimsFromJsonApi(tokens, url("jsonapi"));
+      return userFromClaims(claims, await roles({}));
     },
   };
 }
 
+/**
+ * The roles Drupal says the token acts with, when no claim lists them: `/oauth/debug` (6.x:
+ * scope roles ∩ the user's roles), else a 5.x token's own `scope` (5.x keeps only the user's
+ * roles there and always adds `authenticated`, which 6.x scopes never do by themselves).
+ * Undefined when Drupal exposes neither.
+ */
+async function drupalRoles(
+  tokens: UpstreamTokens,
+  debugUrl: string,
+): Promise<string[] | undefined> {
+  const debug = await callUpstream(debugUrl, { bearer: tokens.accessToken }).catch(() => null);
+  const fromDebug = debug?.status === 200 ? rolesAt(debug.body, "roles") : undefined;
+  if (fromDebug !== undefined) return fromDebug;
+  const scope = scopeList(unverifiedTokenClaims(tokens.accessToken)?.scope);
+  return scope.includes("authenticated") ? rolesAt({ scope }, "scope") : undefined;
+}
+
 /** drupal-wire.md C.9: `/jsonapi` names the current user in `meta.links.me`. */
-async function userFromJsonApi(
+async function claimsFromJsonApi(
   tokens: UpstreamTokens,
   entryPointUrl: string,
-  roles: string[],
-): Promise<UpstreamUser> {
+): Promise<Record<string, unknown>> {
   const entry = await callUpstream(entryPointUrl, {
     bearer: tokens.accessToken,
     headers: { accept: "application/vnd.api+json" },
@@ -101,15 +151,12 @@ async function userFromJsonApi(
   if (me.status !== 200 || !isRecord(attributes)) {
     throw new BffError("upstream_unavailable", `The user resource answered ${me.status}`);
   }
-  return userFromClaims(
-    {
-      sub: attributes.drupal_internal__uid ?? pick(me.body, ["data", "id"]),
-      preferred_username: attributes.name,
-      name: attributes.display_name,
-      email: attributes.mail,
-    },
-    roles,
-  );
+  return {
+    sub: attributes.drupal_internal__uid ?? pick(me.body, ["data", "id"]),
+    preferred_username: attributes.name,
+    name: attributes.display_name,
+    email: attributes.mail,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

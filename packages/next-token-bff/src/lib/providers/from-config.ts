@@ -3,9 +3,18 @@ import { createOAuth2PasswordProvider } from "./oauth2-password.js";
 import { createOidcProvider } from "./oidc.js";
 import type { UpstreamProvider } from "./types.js";
 import type { BffConfig } from "../config/bff-config.js";
+import type { Logger } from "../runtime/logger.js";
 
-/** The provider that `UPSTREAM_KIND` names, built from the validated configuration. */
-export function providerFromConfig({ upstream }: BffConfig): UpstreamProvider {
+/**
+ * The provider that `UPSTREAM_KIND` names, built from the validated configuration; it logs
+ * refused refreshes and missing refresh tokens to `logger`.
+ */
+export function providerFromConfig({ upstream }: BffConfig, logger?: Logger): UpstreamProvider {
+  const shared = {
+    rolesClaim: upstream.rolesClaim,
+    sendScopeOnRefresh: upstream.sendScopeOnRefresh,
+    ...(logger ? { logger } : {}),
+  };
   if (upstream.kind === "drupal") {
     return createDrupalProvider({
       baseUrl: upstream.baseUrl,
@@ -13,6 +22,7 @@ export function providerFromConfig({ upstream }: BffConfig): UpstreamProvider {
       clientSecret: upstream.clientSecret,
       scope: upstream.scope,
       refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
+      ...shared,
     });
   }
   if (upstream.kind === "oidc") {
@@ -22,6 +32,7 @@ export function providerFromConfig({ upstream }: BffConfig): UpstreamProvider {
       clientSecret: upstream.clientSecret,
       scope: upstream.scope,
       refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
+      ...shared,
     });
   }
   return createOAuth2PasswordProvider({
@@ -33,5 +44,6 @@ export function providerFromConfig({ upstream }: BffConfig): UpstreamProvider {
     clientSecret: upstream.clientSecret,
     scope: upstream.scope,
     refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
+    ...shared,
   });
 }

@@ -16,7 +16,7 @@ export interface UpstreamResponse {
 /** Options of {@link callUpstream}. */
 export interface UpstreamRequest {
   /** Default: `POST` with a body, else `GET`. */
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "DELETE";
   /** Extra request headers. Default: none. */
   headers?: Record<string, string>;
   /** Sent form-encoded (`application/x-www-form-urlencoded`), as OAuth token endpoints expect. Default: none. */

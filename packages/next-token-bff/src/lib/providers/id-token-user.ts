@@ -1,7 +1,7 @@
 import { BffError } from "../errors/bff-error.js";
 import { unverifiedTokenClaims } from "./token-claims.js";
 import type { UpstreamUser } from "./types.js";
-import { rolesFromClaims, userFromClaims } from "./user-claims.js";
+import { rolesAt, userFromClaims } from "./user-claims.js";
 
 /** What {@link userFromIdToken} checks an ID token against. */
 export interface IdTokenExpectations {
@@ -12,17 +12,22 @@ export interface IdTokenExpectations {
    * it is a JWT that has one, else `iss` is not compared.
    */
   issuer?: string;
-  /** The access token of the same response: its `sub` must match, its `scope` gives the roles. Required. */
+  /** The access token of the same response: its `sub` must match. Required. */
   accessToken: string;
+  /** The claim that lists the roles (`UPSTREAM_ROLES_CLAIM`, dots reach into objects). Default: `roles`. */
+  rolesClaim?: string;
   /** The clock, epoch milliseconds. Default: `Date.now()`. */
   now?: number;
 }
+
+/** The display fields from an id_token; `roles` is absent when the id_token does not list them. */
+export type IdTokenUser = Omit<UpstreamUser, "roles"> & { roles?: string[] };
 
 /** The claims a sign-in shows; without any of them, userinfo is asked instead. */
 const DISPLAY_CLAIMS = ["name", "preferred_username", "email"] as const;
 
 /**
- * The signed-in person's display fields from the OpenID Connect `id_token` of a password-grant
+ * The signed-in person's display fields from the OpenID Connect `id_token` of a token
  * response, so the sign-in needs no userinfo call. The token came straight from the token
  * endpoint over our own connection, so (OpenID Connect Core §3.1.3.7 item 6) the server's TLS
  * certificate stands in for the signature check; the claims are still checked: `aud` (and
@@ -34,12 +39,13 @@ const DISPLAY_CLAIMS = ["name", "preferred_username", "email"] as const;
  * JWT access token name different subjects: the same response then says two things about who
  * signed in, and neither can be believed (the code flow refuses the same way).
  *
- * Roles as with userinfo: a `roles` claim when present, else the access token's `scope`.
+ * Roles come from the `rolesClaim` of the id_token; without it `roles` is absent and the caller
+ * asks where else the upstream lists them (never the requested scope).
  */
 export function userFromIdToken(
   idToken: unknown,
   expected: IdTokenExpectations,
-): UpstreamUser | undefined {
+): IdTokenUser | undefined {
   if (typeof idToken !== "string") return undefined;
   const claims = unverifiedTokenClaims(idToken);
   if (claims === null) return undefined;
@@ -60,7 +66,10 @@ export function userFromIdToken(
     );
   }
   if (DISPLAY_CLAIMS.some((name) => !isText(claims[name]))) return undefined;
-  return userFromClaims(claims, rolesFromClaims(accessClaims ?? {}));
+  const { sub, name, username, email } = userFromClaims(claims, []);
+  const user = { sub, name, username, email };
+  const roles = rolesAt(claims, expected.rolesClaim);
+  return roles === undefined ? user : { ...user, roles };
 }
 
 function audienceIsUs(claims: Record<string, unknown>, clientId: string): boolean {

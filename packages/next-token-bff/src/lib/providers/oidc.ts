@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BffError } from "../errors/bff-error.js";
-import { classifyByStatus } from "./classify.js";
+import type { Logger } from "../runtime/logger.js";
+import { classifyAnswer } from "./classify.js";
 import { callUpstream } from "./http-client.js";
 import { createOAuth2PasswordProvider } from "./oauth2-password.js";
 import type { UpstreamProvider } from "./types.js";
@@ -24,6 +25,12 @@ export interface OidcProviderConfig {
    * Default: none (the refresh token's expiry is then unknown).
    */
   refreshTokenLifetimeSeconds?: number;
+  /** Send `scope` with refreshes too (see `createOAuth2PasswordProvider`). Default: `false`. */
+  sendScopeOnRefresh?: boolean;
+  /** The id_token or userinfo claim that lists the roles (dots reach into objects). Default: `roles`. */
+  rolesClaim?: string;
+  /** Where refused refreshes and missing refresh tokens are logged. Default: JSON lines on stderr. */
+  logger?: Logger;
   /** Provider name in logs. Default: `oidc`. */
   id?: string;
 }
@@ -96,6 +103,9 @@ export function createOidcProvider(config: OidcProviderConfig): UpstreamProvider
         clientAuthentication: basic ? "basic" : "body",
         issuer: document.issuer,
         refreshTokenLifetimeSeconds: config.refreshTokenLifetimeSeconds,
+        sendScopeOnRefresh: config.sendScopeOnRefresh,
+        rolesClaim: config.rolesClaim,
+        ...(config.logger ? { logger: config.logger } : {}),
       });
     });
     // A failed discovery is tried again on the next call.
@@ -110,7 +120,7 @@ export function createOidcProvider(config: OidcProviderConfig): UpstreamProvider
     signIn: async (credentials) => (await provider()).signIn(credentials),
     refresh: async (refreshToken) => (await provider()).refresh(refreshToken),
     revoke: async (tokens) => (await provider()).revoke(tokens),
-    fetchUser: async (tokens) => (await provider()).fetchUser(tokens),
-    classify: classifyByStatus,
+    fetchUser: async (tokens, hints) => (await provider()).fetchUser(tokens, hints),
+    classify: classifyAnswer,
   };
 }

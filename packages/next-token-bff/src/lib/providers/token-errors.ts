@@ -36,6 +36,23 @@ export function signInFailure(response: UpstreamResponse): BffError {
 }
 
 /**
+ * A user endpoint that refuses the token the sign-in has just been given (simple_oauth 5.x for a
+ * blocked account, an OpenID Connect server for a disabled one): the account is refused, which
+ * is neither a wrong password nor an outage.
+ */
+export function accountRefused(provider: string, status: number): BffError {
+  return new BffError(
+    "account_disabled",
+    `${provider}: the user endpoint answered ${String(status)} to the token just issued (blocked or disabled account)`,
+  );
+}
+
+/** What a refused refresh says in the log: the OAuth `error` code, else the status. */
+export function refusalReason(response: UpstreamResponse): string {
+  return oauthErrorCode(response.body) ?? `HTTP ${String(response.status)}`;
+}
+
+/**
  * A refused refresh (400 or 401 with an OAuth error; simple_oauth 5.x says 401
  * `invalid_request`) means the session is over; everything else is temporary.
  */

@@ -56,6 +56,19 @@ export interface Credentials {
  */
 export type UpstreamVerdict = "accepted" | "token_invalid" | "forbidden";
 
+/** What {@link UpstreamProvider.classify} sees of an upstream answer to a call with the access token. */
+export interface UpstreamAnswerPeek {
+  /** The HTTP status. */
+  status: number;
+  /** The response headers, lower-case names (`www-authenticate`, …). */
+  headers: Record<string, string | string[] | undefined>;
+  /**
+   * The start of the body as text, at most 4 KiB, for error answers (status 400 and above);
+   * `""` for the others, whose bodies go to the browser untouched and unread.
+   */
+  body: string;
+}
+
 /**
  * What an upstream token API must offer. Every method throws `BffError` with a stable code
  * (`invalid_credentials`, `too_many_attempts`, `upstream_unavailable`, `misconfigured`,
@@ -71,12 +84,32 @@ export interface UpstreamProvider {
   signIn(credentials: Credentials): Promise<SignInResult>;
   /** Throws `session_expired` when the upstream refuses the refresh token. */
   refresh(refreshToken: string): Promise<UpstreamTokens>;
-  /** Revokes the refresh token (and with it the access token where the upstream links them). */
+  /**
+   * Sign-out: revokes the refresh token (RFC 7009, `token_type_hint=refresh_token`), and with it
+   * the access token where the upstream links them. The access token may have expired by then
+   * (a sign-out after an idle period): an upstream whose logout needs a live bearer sets
+   * {@link UpstreamProvider.refreshBeforeRevoke}. Best effort: a failure is logged, the session
+   * is ended here all the same.
+   */
   revoke(tokens: UpstreamTokens): Promise<void>;
+  /**
+   * The upstream's revocation (logout) needs a live access token: when it has expired, the
+   * library refreshes first and revokes with the new tokens. Default: `false` (revocation is
+   * authenticated by the client or by the refresh token itself).
+   */
+  readonly refreshBeforeRevoke?: boolean;
   /** Revokes every token of the person, on every device. Absent when the upstream cannot. */
   revokeAll?(tokens: UpstreamTokens): Promise<void>;
-  /** Reads the person's display fields with the access token (at sign-in, when `signIn` gave no `user`). */
-  fetchUser(tokens: UpstreamTokens): Promise<UpstreamUser>;
-  /** How to read an upstream answer to a call made with the access token. */
-  classify(response: { status: number }): UpstreamVerdict;
+  /**
+   * Reads the person's display fields with the access token (at sign-in, when `signIn` gave no
+   * `user`). `hints.idToken` is the id_token of a code-flow sign-in, already verified. Throws
+   * `account_disabled` when the upstream refuses the token it has just issued (a blocked account).
+   */
+  fetchUser(tokens: UpstreamTokens, hints?: { idToken?: string }): Promise<UpstreamUser>;
+  /**
+   * How to read an upstream answer to a call made with the access token: the status, the
+   * headers and a bounded peek at an error answer's body. `classifyAnswer` (RFC 6750 §3.1) is
+   * the default of the built-in providers.
+   */
+  classify(answer: UpstreamAnswerPeek): UpstreamVerdict;
 }

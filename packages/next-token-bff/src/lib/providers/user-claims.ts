@@ -9,34 +9,39 @@ function text(value: unknown): string | undefined {
 }
 
 /**
- * Maps OpenID Connect style claims (userinfo or JWT) to display fields. Roles come from a
- * `roles` claim when present, else from the token's `scope` (simple_oauth grants
- * scopes ∩ roles), else `fallbackRoles`.
+ * Maps OpenID Connect style claims (userinfo, an id_token, a JWT) to display fields. The roles
+ * are the caller's: read with {@link rolesAt} from whatever the upstream says about the person,
+ * never from the scope that was asked for.
  */
-export function userFromClaims(
-  claims: Record<string, unknown>,
-  fallbackRoles: string[] = [],
-): UpstreamUser {
+export function userFromClaims(claims: Record<string, unknown>, roles: string[]): UpstreamUser {
   const sub = text(claims.sub);
   if (sub === undefined) {
     throw new BffError("upstream_unavailable", "The upstream's user claims have no `sub`");
   }
   const username = text(claims.preferred_username) ?? text(claims.username) ?? sub;
-  const roles = rolesFromClaims(claims);
   return {
     sub,
     username,
     name: text(claims.name) ?? username,
     email: text(claims.email) ?? null,
-    roles: roles.length > 0 ? roles : fallbackRoles,
+    roles,
   };
 }
 
-/** Scope values OpenID Connect defines (Core §5.4, §11): they ask for claims, never grant a role. */
-const OIDC_SCOPES = new Set(["openid", "profile", "email", "address", "phone", "offline_access"]);
+/** Drupal gives every account these; they say nothing about what the person may do. */
+const IMPLIED_ROLES = new Set(["authenticated", "anonymous"]);
 
-/** `roles` when the claims carry it, else the granted `scope` without OpenID Connect's own scopes. */
-export function rolesFromClaims(claims: Record<string, unknown>): string[] {
-  if (Array.isArray(claims.roles)) return scopeList(claims.roles);
-  return scopeList(claims.scope).filter((scope) => !OIDC_SCOPES.has(scope));
+/**
+ * The roles a claim lists (`UPSTREAM_ROLES_CLAIM`): the value at `path`, where dots reach into
+ * objects (`realm_access.roles`), as an array of strings or a space-separated string. Undefined
+ * when the claims do not have it (the caller may ask elsewhere, else shows no roles).
+ */
+export function rolesAt(claims: unknown, path = "roles"): string[] | undefined {
+  let value: unknown = claims;
+  for (const key of path.split(".")) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  if (!Array.isArray(value) && typeof value !== "string") return undefined;
+  return scopeList(value).filter((role) => !IMPLIED_ROLES.has(role));
 }

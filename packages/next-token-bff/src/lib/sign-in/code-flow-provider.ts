@@ -84,10 +84,15 @@ export function createCodeFlowProvider({
           },
           { refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds },
         );
-        const upstreamUser = await provider.fetchUser(upstreamTokens);
-        // OpenID Connect Core §5.3.2: userinfo must be about the id_token's subject (the id_token
-        // itself was verified by openid-client: signature, iss, aud, exp, nonce).
+        // The id_token was verified by openid-client (signature, iss, aud, exp, nonce): the
+        // provider may take the person from it (a server whose access tokens are meant for an
+        // API, not for userinfo, leaves no other way).
         const idToken = fields.id_token;
+        const upstreamUser = await provider.fetchUser(
+          upstreamTokens,
+          typeof idToken === "string" ? { idToken } : {},
+        );
+        // OpenID Connect Core §5.3.2: userinfo must be about the id_token's subject.
         if (
           typeof idToken === "string" &&
           unverifiedTokenClaims(idToken)?.sub !== upstreamUser.sub

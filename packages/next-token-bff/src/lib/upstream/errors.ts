@@ -7,6 +7,7 @@ import type { BffErrorCode } from "../errors/bff-error.js";
 export type UpstreamRouteErrorCode = Extract<
   BffErrorCode,
   | "bad_path"
+  | "path_not_allowed"
   | "bad_request"
   | "csrf"
   | "not_signed_in"
@@ -25,6 +26,7 @@ export type UpstreamRouteErrorCode = Extract<
 
 const statusOf: Record<UpstreamRouteErrorCode, number> = {
   bad_path: 400,
+  path_not_allowed: 404,
   bad_request: 400,
   csrf: 403,
   not_signed_in: 401,

@@ -21,7 +21,8 @@ export interface UpstreamCall {
 export interface UpstreamAnswer {
   status: number;
   headers: IncomingHttpHeaders;
-  body: Dispatcher.ResponseData["body"];
+  /** undici's body, or (after `classify` looked at an error answer) a stream that replays it. */
+  body: Readable & { dump?: (options: { limit: number }) => Promise<void> };
 }
 
 export type UpstreamOutcome =
@@ -151,7 +152,8 @@ function dropAnswer(answer: UpstreamAnswer): void {
 /** Reads and drops an upstream answer that is not passed on (keeps the connection reusable). */
 export async function discardAnswer(answer: UpstreamAnswer): Promise<void> {
   try {
-    await answer.body.dump({ limit: 64 * 1024 });
+    if (answer.body.dump === undefined) answer.body.destroy();
+    else await answer.body.dump({ limit: 64 * 1024 });
   } catch {
     // the connection is closed instead
   }

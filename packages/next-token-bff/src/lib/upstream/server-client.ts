@@ -13,6 +13,7 @@ import { readRenderSession, refreshPathFor } from "../refresh/render.js";
 import { loginPathFor } from "../redirect/callback-url.js";
 import { createPathPolicy, resolveUpstreamPath } from "./upstream-path.js";
 import { upstreamRequestHeaders } from "./request-headers.js";
+import { ANSWER_PEEK_BYTES } from "./answer-peek.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import type { SessionContext } from "../session/session-context.js";
 import type { SessionClaims } from "../session/claims.js";
@@ -33,7 +34,7 @@ export interface ServerUpstreamOptions {
   loginPath?: string;
   /** The refresh route (`createSessionRefreshRoute`). Default `/api/session/refresh`. */
   refreshPath?: string;
-  /** Upstream path prefixes that may be reached. Default `["/jsonapi/"]`. */
+  /** Upstream path prefixes that may be reached. Default: the configuration's `UPSTREAM_PATHS`. */
   allowedPathPrefixes?: string[];
   /** Until the upstream's response headers, and the longest pause in its body, ms. Default 10 s. */
   timeoutMs?: number;
@@ -157,7 +158,7 @@ export async function createServerUpstream(
   const { claims } = state;
   const base = new URL(bff.config.upstream.baseUrl);
   const basePath = base.pathname.replace(/\/+$/, "");
-  const allowedPathPrefixes = options.allowedPathPrefixes ?? ["/jsonapi/"];
+  const allowedPathPrefixes = options.allowedPathPrefixes ?? bff.config.upstream.pathPrefixes;
   const policy = createPathPolicy({ mountPath: "/upstream", allowedPrefixes: allowedPathPrefixes });
   const dispatcher = options.dispatcher ?? upstreamPool(base.origin, options.pool);
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -186,8 +187,12 @@ export async function createServerUpstream(
     // The same path rules as the proxy route: one decoding, plain segments, allowed prefixes.
     const target = path.startsWith("/")
       ? resolveUpstreamPath(`http://server-client.invalid/upstream${path}`, policy)
-      : ({ ok: false } as const);
-    if (!target.ok) throw new BffError("bad_path", `refused upstream path ${JSON.stringify(path)}`);
+      : ({ ok: false, reason: "malformed" } as const);
+    if (!target.ok) {
+      const code = target.reason === "malformed" ? "bad_path" : "path_not_allowed";
+      const allowed = `allowed: ${allowedPathPrefixes.join(", ")} (UPSTREAM_PATHS)`;
+      throw new BffError(code, `refused upstream path ${JSON.stringify(path)}; ${allowed}`);
+    }
 
     const given = new Headers({ accept: JSON_API_MEDIA_TYPE });
     for (const [name, value] of Object.entries(init.headers ?? {})) {
@@ -216,11 +221,6 @@ export async function createServerUpstream(
       return { ok: false, status: networkProblem(error).status, problem: networkProblem(error) };
     }
 
-    if (bff.provider.classify({ status: answer.statusCode }) === "token_invalid") {
-      await answer.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-      return tokenRefused();
-    }
-
     let text: string | null;
     try {
       text = await readLimited(answer.body, maxResponseBytes);
@@ -230,6 +230,11 @@ export async function createServerUpstream(
     const contentType = answer.headers["content-type"];
     const type = Array.isArray(contentType) ? contentType[0] : contentType;
     const status = answer.statusCode;
+    // What the proxy route's `classify` sees: status, headers, the start of an error's body.
+    const peek = status >= 400 ? Buffer.from(text ?? "").subarray(0, ANSWER_PEEK_BYTES) : null;
+    const bodyPeek = peek === null ? "" : peek.toString("utf8");
+    const verdict = bff.provider.classify({ status, headers: answer.headers, body: bodyPeek });
+    if (verdict === "token_invalid") return tokenRefused();
     if (text === null) {
       const problem = readUpstreamProblem(502, null, "");
       return {

@@ -21,8 +21,17 @@ export interface UpstreamPathPolicy {
 /** What a decoded upstream path segment may look like by default: unreserved URL characters. */
 export const defaultSegmentPattern = /^[A-Za-z0-9_~.-]+$/;
 
+/**
+ * A checked path, or why it was refused: `malformed` (→ 400 `bad_path`: it could change the
+ * directory or the host, or does not decode cleanly) or `not_allowed` (→ 404
+ * `path_not_allowed`: well-formed, but under none of the allowed prefixes; `path` says which).
+ */
 export type UpstreamPathResult =
-  { ok: true; path: string; segments: string[]; search: string } | { ok: false };
+  | { ok: true; path: string; segments: string[]; search: string }
+  | { ok: false; reason: "malformed" }
+  | { ok: false; reason: "not_allowed"; path: string };
+
+const malformed = { ok: false, reason: "malformed" } as const;
 
 function normaliseMountPath(mountPath: string): string {
   const trimmed = mountPath.replace(/\/+$/, "");
@@ -60,7 +69,7 @@ function isAllowed(path: string, prefixes: readonly string[]): boolean {
 }
 
 /**
- * The upstream path of a proxy request, or `{ ok: false }` (→ 400). `routeSegments` are the
+ * The upstream path of a proxy request, or why not (see {@link UpstreamPathResult}). `routeSegments` are the
  * catch-all parameters as Next decoded them, when available: they must name the same segments,
  * so a path that Next and the URL parser read differently is refused too.
  */
@@ -73,12 +82,12 @@ export function resolveUpstreamPath(
   try {
     url = new URL(requestUrl);
   } catch {
-    return { ok: false };
+    return malformed;
   }
   const { pathname } = url;
-  if (!pathname.startsWith(`${policy.mountPath}/`)) return { ok: false };
+  if (!pathname.startsWith(`${policy.mountPath}/`)) return malformed;
   const raw = pathname.slice(policy.mountPath.length);
-  if (raw.length > policy.maxPathLength) return { ok: false };
+  if (raw.length > policy.maxPathLength) return malformed;
 
   const segments: string[] = [];
   for (const part of raw.slice(1).split("/")) {
@@ -86,19 +95,19 @@ export function resolveUpstreamPath(
     try {
       decoded = decodeURIComponent(part);
     } catch {
-      return { ok: false };
+      return malformed;
     }
     if (decoded === "." || decoded === ".." || !policy.segmentPattern.test(decoded)) {
-      return { ok: false };
+      return malformed;
     }
     segments.push(decoded);
   }
   if (routeSegments !== undefined) {
-    if (routeSegments.length !== segments.length) return { ok: false };
-    if (routeSegments.some((segment, index) => segment !== segments[index])) return { ok: false };
+    if (routeSegments.length !== segments.length) return malformed;
+    if (routeSegments.some((segment, index) => segment !== segments[index])) return malformed;
   }
 
   const path = `/${segments.map((segment) => encodeURIComponent(segment)).join("/")}`;
-  if (!isAllowed(path, policy.allowedPrefixes)) return { ok: false };
+  if (!isAllowed(path, policy.allowedPrefixes)) return { ok: false, reason: "not_allowed", path };
   return { ok: true, path, segments, search: url.search };
 }

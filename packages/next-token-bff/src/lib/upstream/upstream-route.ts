@@ -5,6 +5,8 @@ import type { SessionClaims } from "../session/claims.js";
 import { isSafeMethod, passesCsrfCheck } from "./csrf.js";
 import { errorResponse } from "./errors.js";
 import { answerToResponse, callUpstream, discardAnswer } from "./forward.js";
+import { verdictOf } from "./answer-peek.js";
+import { BffError } from "../errors/bff-error.js";
 import { type ProxySession, readProxySession } from "../session/proxy-session.js";
 import type { RefreshHook, RefreshedSession } from "./refresh-hook.js";
 import { RequestBodySource } from "./request-body.js";
@@ -33,7 +35,10 @@ export interface UpstreamRouteOptions {
   getBff: () => SessionContext;
   /** Where the route is mounted. Default `/api/upstream`. */
   mountPath?: string;
-  /** Upstream path prefixes that may be reached. Default `["/jsonapi/"]` (also `/jsonapi`). */
+  /**
+   * Upstream path prefixes that may be reached (a prefix `/x/` also allows `/x`).
+   * Default: the configuration's `UPSTREAM_PATHS` (`["/jsonapi/"]` for drupal).
+   */
   allowedPathPrefixes?: string[];
   /** What a decoded path segment may look like. Default `/^[A-Za-z0-9_~.-]+$/`. */
   segmentPattern?: RegExp;
@@ -141,11 +146,14 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     responseHeaders: responseHeaderAllowList(options.extraResponseHeaders),
     responseContentTypes: lowerSet(options.responseContentTypes ?? defaultResponseContentTypes),
   };
-  const path = createPathPolicy({
-    mountPath: options.mountPath ?? "/api/upstream",
-    ...(options.allowedPathPrefixes ? { allowedPrefixes: options.allowedPathPrefixes } : {}),
-    ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
-  });
+  const pathPolicy = (allowedPrefixes: readonly string[]) =>
+    createPathPolicy({
+      mountPath: options.mountPath ?? "/api/upstream",
+      allowedPrefixes,
+      ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
+    });
+  // Checked at once when given here; else `UPSTREAM_PATHS`, read with the configuration.
+  const path = options.allowedPathPrefixes ? pathPolicy(options.allowedPathPrefixes) : undefined;
   const log = options.log ?? logFunctions().failure;
   const concurrency = sessionConcurrency();
 
@@ -155,7 +163,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     const upstream = new URL(options.upstreamUrl ?? bff.config.upstream.baseUrl);
     state = {
       bff,
-      path,
+      path: path ?? pathPolicy(bff.config.upstream.pathPrefixes),
       origin: upstream.origin,
       basePath: upstream.pathname.replace(/\/+$/, ""),
       allowedOrigins: new Set(options.allowedOrigins ?? [new URL(bff.config.nextAuthUrl).origin]),
@@ -208,7 +216,13 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     // 1. CSRF, path and session: all refused before anything reaches the upstream.
     if (!passesCsrfCheck(request, s.allowedOrigins)) return errorResponse("csrf");
     const target = resolveUpstreamPath(request.url, s.path, await routeSegments(context));
-    if (!target.ok) return errorResponse("bad_path");
+    if (!target.ok) {
+      if (target.reason === "malformed") return errorResponse("bad_path");
+      const allowed = s.path.allowedPrefixes.join(", ");
+      const detail = `${target.path} is under none of the allowed prefixes (UPSTREAM_PATHS): ${allowed}`;
+      log("upstream path refused", new BffError("path_not_allowed", detail));
+      return errorResponse("path_not_allowed");
+    }
     const session = await readProxySession(request.headers.get("cookie"), {
       cookieName: s.bff.cookieName,
       policy: s.bff.policy,
@@ -356,7 +370,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     };
 
     let outcome = await send(body?.replay() ?? null);
-    if (outcome.ok && s.bff.provider.classify(outcome.answer) === "token_invalid") {
+    if (outcome.ok && (await verdictOf(s.bff.provider, outcome)) === "token_invalid") {
       await discardAnswer(outcome.answer);
       const replayable = body === null || (await body.readRest().catch(() => false));
       if (body?.tooLarge === true) return errorResponse("body_too_large");
@@ -364,7 +378,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       if (result === "refused") return endNow();
       if (result === "failed") return failNow();
       outcome = await send(body?.replay() ?? null);
-      if (outcome.ok && s.bff.provider.classify(outcome.answer) === "token_invalid") {
+      if (outcome.ok && (await verdictOf(s.bff.provider, outcome)) === "token_invalid") {
         await discardAnswer(outcome.answer);
         return endNow();
       }
@@ -373,12 +387,14 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       body?.discard();
       return errorResponse(outcome.code, { setCookies });
     }
-    const answer = outcome.answer;
-    if (options.endSessionOnForbidden === true && s.bff.provider.classify(answer) === "forbidden") {
-      await discardAnswer(answer);
+    if (
+      options.endSessionOnForbidden === true &&
+      (await verdictOf(s.bff.provider, outcome)) === "forbidden"
+    ) {
+      await discardAnswer(outcome.answer);
       return endNow();
     }
-    return answerToResponse(answer, method, s.answerPolicy, setCookies);
+    return answerToResponse(outcome.answer, method, s.answerPolicy, setCookies);
   }
 
   const route = { handle } as UpstreamRoute;
