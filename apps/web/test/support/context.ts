@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { inject } from "vitest";
 
 declare module "vitest" {
@@ -48,5 +51,11 @@ export function webServerEnv(options: {
     UPSTREAM_CLIENT_ID: upstreamClient.id,
     UPSTREAM_CLIENT_SECRET: upstreamClient.secret,
     UPSTREAM_SCOPE: "openid reader editor administrator",
+    // Required in production (C1): the tests talk to `next start` directly, no proxy in front.
+    // Tests that play a proxy set 1.
+    TRUSTED_PROXY_HOPS: "0",
+    // Each server its own session file (sign-outs, generations): servers of one run never
+    // share sessions unless a test says so.
+    SESSION_STORE_PATH: path.join(mkdtempSync(path.join(tmpdir(), "web-sessions-")), "s.sqlite"),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,8 @@ export interface ApiServer extends Server {
   databasePath: string;
   /** Stops and starts the API again on the same port and database. */
   restart: () => Promise<void>;
+  /** Sends `signal` to the API process itself (not to its `timeout` wrapper): SIGSTOP, SIGCONT. */
+  signal: (signal: NodeJS.Signals) => void;
 }
 
 /**
@@ -83,7 +85,20 @@ export async function startApi(options: {
       await stopProcess(proc.child);
       proc = await start();
     },
+    signal(signal) {
+      for (const pid of childPids(proc.child.pid)) process.kill(pid, signal);
+    },
   };
+}
+
+/** The processes `timeout` started (Linux: /proc/<pid>/task/<pid>/children). */
+function childPids(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const list = readFileSync(`/proc/${String(pid)}/task/${String(pid)}/children`, "utf8");
+  return list
+    .split(" ")
+    .filter((value) => value.trim() !== "")
+    .map(Number);
 }
 
 export async function startWeb(options: {
@@ -124,23 +139,44 @@ export async function startWeb(options: {
   return { url, port, output: proc.output, stop: () => stopProcess(proc.child) };
 }
 
-export async function startRedis(maxSeconds = 900): Promise<Server> {
+export interface RedisServer extends Server {
+  /** Starts it again on the same port (empty: it keeps no data). */
+  restart: () => Promise<void>;
+}
+
+/**
+ * A throwaway redis-server on loopback. With `dataDir` it keeps its data across `restart()`
+ * (append-only file), as a production Redis holding sessions should.
+ */
+export async function startRedis(maxSeconds = 900, dataDir?: string): Promise<RedisServer> {
   const port = await freePort();
-  const proc = startProcess(
-    systemProgram("redis"),
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { cwd: repoRoot, env: process.env, maxSeconds },
-  );
-  const deadline = Date.now() + 10_000;
-  while (!/Ready to accept connections/.test(proc.output())) {
-    if (Date.now() > deadline) throw new Error(`redis-server did not start:\n${proc.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const persistence =
+    dataDir === undefined
+      ? ["--save", "", "--appendonly", "no"]
+      : ["--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dataDir];
+  const start = async () => {
+    const proc = startProcess(
+      systemProgram("redis"),
+      ["--port", String(port), "--bind", "127.0.0.1", ...persistence],
+      { cwd: repoRoot, env: process.env, maxSeconds },
+    );
+    const deadline = Date.now() + 10_000;
+    while (!/Ready to accept connections/.test(proc.output())) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start:\n${proc.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return proc;
+  };
+  let proc = await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://127.0.0.1:${String(port)}`,
     port,
-    output: proc.output,
+    output: () => proc.output(),
     stop: () => stopProcess(proc.child),
+    async restart() {
+      await stopProcess(proc.child);
+      proc = await start();
+    },
   };
 }
 

@@ -1,0 +1,161 @@
+// @module-tag redis
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ifStarted } from "../../../test-support/hooks.js";
+import { demoUsers } from "./support/context";
+import {
+  type ApiServer,
+  type CookieJar,
+  type RedisServer,
+  type Server,
+  familyReport,
+  newSecret,
+  signInOverHttp,
+  startApi,
+  startRedis,
+  startWeb,
+  tokensOf,
+  waitUntil,
+} from "./support/refresh-servers";
+
+/**
+ * Failures nobody wrote into the happy path: the API frozen while a refresh is in flight, and
+ * Redis killed under two instances. No one is signed out by them, and no token family is
+ * revoked.
+ */
+const secret = newSecret();
+const articles = "/api/upstream/jsonapi/node/article?page[limit]=1";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let dataDir: string;
+
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "web-faults-"));
+});
+afterAll(() => {
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function proxied(webUrl: string, jar: CookieJar) {
+  return fetch(`${webUrl}${articles}`, {
+    headers: { cookie: jar.header(), "x-csrf": "1" },
+    redirect: "manual",
+  });
+}
+
+async function signOutOverHttp(webUrl: string, jar: CookieJar): Promise<void> {
+  const csrf = await fetch(`${webUrl}/api/auth/csrf`, { headers: { cookie: jar.header() } });
+  jar.apply(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${webUrl}/api/auth/signout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, json: "true" }).toString(),
+  });
+  expect(response.status).toBeLessThan(400);
+}
+
+describe("the API frozen (SIGSTOP) while a refresh is in flight", () => {
+  let api: ApiServer;
+  let web: Server;
+
+  beforeAll(async () => {
+    api = await startApi({
+      databasePath: path.join(dataDir, "frozen.sqlite"),
+      accessTokenTtl: 3,
+      env: { REFRESH_REUSE_INTERVAL: "60" },
+    });
+    web = await startWeb({ apiUrl: api.url, secret, env: { UPSTREAM_TOKEN_TIMEOUT: "3" } });
+  }, 60_000);
+  afterAll(async () => {
+    api.signal("SIGCONT");
+    await ifStarted(web)?.stop();
+    await ifStarted(api)?.stop();
+  });
+
+  it("the request in flight gets 503; resumed, the next request adopts the refresh the API made; nobody is signed out", async () => {
+    const jar = await signInOverHttp(web.url, demoUsers.alice.username, demoUsers.alice.password);
+    const first = await tokensOf(jar, secret);
+    await waitUntil(first.accessTokenExpiresAt);
+
+    api.signal("SIGSTOP");
+    const frozen = await proxied(web.url, jar);
+    expect(frozen.status).toBe(503);
+    expect(await frozen.json()).toEqual({ error: "refresh_unavailable" });
+    expect(web.output()).toMatch(/lost its answer/);
+
+    // The API wakes up and processes the abandoned refresh: the token is rotated upstream.
+    api.signal("SIGCONT");
+    await sleep(500);
+    const resumed = await proxied(web.url, jar);
+    expect(resumed.status).toBe(200);
+    jar.apply(resumed);
+    expect((await tokensOf(jar, secret)).refreshToken).not.toBe(first.refreshToken);
+    expect((await proxied(web.url, jar)).status).toBe(200);
+    expect(familyReport(api.databasePath, first.refreshToken)).toEqual({
+      refreshes: 1,
+      revokedUnrotated: 0,
+      live: 1,
+    });
+  });
+});
+
+describe("redis-server killed under two instances, then restarted", () => {
+  let api: ApiServer;
+  let redis: RedisServer;
+  let webA: Server;
+  let webB: Server;
+
+  beforeAll(async () => {
+    api = await startApi({ databasePath: path.join(dataDir, "redis.sqlite"), accessTokenTtl: 30 });
+    redis = await startRedis();
+    [webA, webB] = await Promise.all([
+      startWeb({ apiUrl: api.url, secret, redisUrl: redis.url }),
+      startWeb({ apiUrl: api.url, secret, redisUrl: redis.url }),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const server of [webA, webB]) await ifStarted(server)?.stop();
+    await ifStarted(redis)?.stop();
+    await ifStarted(api)?.stop();
+  });
+
+  it("0 unintended sign-outs, 0 families revoked, and a sign-out made during the outage is refused by both once Redis is back", async () => {
+    const alice = await signInOverHttp(
+      webA.url,
+      demoUsers.alice.username,
+      demoUsers.alice.password,
+    );
+    const bob = await signInOverHttp(webB.url, demoUsers.bob.username, demoUsers.bob.password);
+    const bobCookie = bob.clone();
+    const aliceTokens = await tokensOf(alice, secret);
+
+    await redis.stop();
+    await sleep(300);
+    // Live access tokens keep working on both instances.
+    for (const url of [webA.url, webB.url]) expect((await proxied(url, alice)).status).toBe(200);
+
+    // Bob signs out on A while Redis is down: A refuses his cookie at once; B cannot know yet
+    // (the documented window: at most the access token's remaining lifetime, no refresh).
+    await signOutOverHttp(webA.url, bob);
+    expect((await proxied(webA.url, bobCookie)).status).toBe(401);
+
+    await redis.restart();
+    // ioredis reconnects within about a second; the kept sign-out is written then.
+    const deadline = Date.now() + 5_000;
+    let seenByB = 0;
+    while (Date.now() < deadline && seenByB !== 401) {
+      await sleep(250);
+      seenByB = (await proxied(webB.url, bobCookie)).status;
+    }
+    expect(seenByB).toBe(401);
+    expect((await proxied(webA.url, bobCookie)).status).toBe(401);
+
+    // Alice was never signed out, and nothing was revoked in her family.
+    for (const url of [webA.url, webB.url]) expect((await proxied(url, alice)).status).toBe(200);
+    expect(familyReport(api.databasePath, aliceTokens.refreshToken).revokedUnrotated).toBe(0);
+  });
+});
