@@ -53,8 +53,7 @@ const envSchema = z.object({
         .map((prefix) => prefix.trim())
         .filter((prefix) => prefix.length > 0);
       const bad = prefixes.filter(
-        (prefix) =>
-          prefix === "/" || !prefix.startsWith("/") || /\.\.|\/\/|[?#%\\\s]/.test(prefix),
+        (prefix) => prefix === "/" || !prefix.startsWith("/") || /\.\.|\/\/|[?#%\\\s]/.test(prefix),
       );
       if (bad.length > 0 || prefixes.length === 0) {
         ctx.addIssue({
@@ -68,9 +67,13 @@ const envSchema = z.object({
   UPSTREAM_ROLES_CLAIM: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_:$-]+(\.[A-Za-z0-9_:$-]+)*$/, "must be a claim name or a dotted path, e.g. realm_access.roles")
+    .regex(
+      /^[A-Za-z0-9_:$-]+(\.[A-Za-z0-9_:$-]+)*$/,
+      "must be a claim name or a dotted path, e.g. realm_access.roles",
+    )
     .default("roles"),
   UPSTREAM_SEND_SCOPE_ON_REFRESH: flag.default(false),
+  UPSTREAM_TOKEN_TIMEOUT: z.coerce.number().min(1).max(120).default(30),
   SIGN_IN_IDENTIFIER_LABEL: z.string().trim().min(1).max(40).optional(),
   UPSTREAM_REFRESH_TOKEN_TTL: seconds.default(1_209_600),
   SESSION_IDLE_TIMEOUT: seconds.default(30 * 60),
@@ -168,6 +171,11 @@ export interface BffConfig {
      * Default: `false`.
      */
     sendScopeOnRefresh: boolean;
+    /**
+     * `UPSTREAM_TOKEN_TIMEOUT`: seconds a token request (sign-in, refresh) may take; longer than
+     * reads, because a refresh that times out has an unknown outcome. Default: `30`.
+     */
+    tokenTimeoutSeconds: number;
   };
   /**
    * `SIGN_IN_IDENTIFIER_LABEL`: the label of the sign-in form's first field, for upstreams
@@ -282,6 +290,7 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
       pathPrefixes: data.UPSTREAM_PATHS ?? ["/jsonapi/"],
       rolesClaim: data.UPSTREAM_ROLES_CLAIM,
       sendScopeOnRefresh: data.UPSTREAM_SEND_SCOPE_ON_REFRESH,
+      tokenTimeoutSeconds: data.UPSTREAM_TOKEN_TIMEOUT,
     },
     signInIdentifierLabel: data.SIGN_IN_IDENTIFIER_LABEL ?? "Username",
     nextAuthUrl: data.NEXTAUTH_URL,

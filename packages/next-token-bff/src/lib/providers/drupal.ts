@@ -23,6 +23,8 @@ export interface DrupalProviderConfig {
   sendScopeOnRefresh?: boolean;
   /** A userinfo (or id_token) claim that lists the roles, if the site adds one. Default: `roles`. */
   rolesClaim?: string;
+  /** How long a token request may take, ms. Default: 30 s. */
+  tokenTimeoutMs?: number;
   /** Where refused refreshes are logged. Default: JSON lines on stderr. */
   logger?: Logger;
   /**
@@ -59,6 +61,7 @@ export function createDrupalProvider(config: DrupalProviderConfig): UpstreamProv
     clientSecret: config.clientSecret,
     scope: config.scope,
     sendScopeOnRefresh: config.sendScopeOnRefresh,
+    ...(config.tokenTimeoutMs === undefined ? {} : { tokenTimeoutMs: config.tokenTimeoutMs }),
     refreshTokenLifetimeSeconds: config.refreshTokenLifetimeSeconds ?? 1_209_600,
     rolesClaim: config.rolesClaim,
     readRoles: (tokens) => drupalRoles(tokens, url("oauth/debug?_format=json")),

@@ -13,6 +13,7 @@ export function providerFromConfig({ upstream }: BffConfig, logger?: Logger): Up
   const shared = {
     rolesClaim: upstream.rolesClaim,
     sendScopeOnRefresh: upstream.sendScopeOnRefresh,
+    tokenTimeoutMs: upstream.tokenTimeoutSeconds * 1000,
     ...(logger ? { logger } : {}),
   };
   if (upstream.kind === "drupal") {

@@ -25,6 +25,8 @@ export interface UpstreamRequest {
   json?: unknown;
   /** Sent as `Authorization: Bearer <token>`. Default: none. */
   bearer?: string;
+  /** Until the answer's headers, and the longest pause in its body, ms. Default: 10 s. */
+  timeoutMs?: number;
 }
 
 /**
@@ -71,6 +73,9 @@ export async function callUpstream(
       headers,
       body,
       dispatcher: upstreamAgent(),
+      ...(init.timeoutMs === undefined
+        ? {}
+        : { headersTimeout: init.timeoutMs, bodyTimeout: init.timeoutMs }),
     });
     const text = await response.body.text();
     return { status: response.statusCode, headers: response.headers, body: parseJson(text) };

@@ -52,6 +52,11 @@ export interface OAuth2PasswordConfig {
    */
   rolesClaim?: string;
   /**
+   * How long a token request may take, ms: longer than reads, because a refresh that times out
+   * has an unknown outcome (`UPSTREAM_TOKEN_TIMEOUT`). Default: 30 s.
+   */
+  tokenTimeoutMs?: number;
+  /**
    * Where the roles come from when no claim lists them (Drupal asks `/oauth/debug`).
    * Default: none (no roles are shown).
    */
@@ -98,6 +103,7 @@ export function createOAuth2PasswordProvider(config: OAuth2PasswordConfig): Upst
     return callUpstream(config.tokenUrl, {
       form: { ...fields, ...auth.form },
       headers: { ...headers, ...auth.headers },
+      timeoutMs: config.tokenTimeoutMs ?? 30_000,
     });
   }
 

@@ -29,6 +29,8 @@ export interface OidcProviderConfig {
   sendScopeOnRefresh?: boolean;
   /** The id_token or userinfo claim that lists the roles (dots reach into objects). Default: `roles`. */
   rolesClaim?: string;
+  /** How long a token request may take, ms. Default: 30 s. */
+  tokenTimeoutMs?: number;
   /** Where refused refreshes and missing refresh tokens are logged. Default: JSON lines on stderr. */
   logger?: Logger;
   /** Provider name in logs. Default: `oidc`. */
@@ -104,6 +106,7 @@ export function createOidcProvider(config: OidcProviderConfig): UpstreamProvider
         issuer: document.issuer,
         refreshTokenLifetimeSeconds: config.refreshTokenLifetimeSeconds,
         sendScopeOnRefresh: config.sendScopeOnRefresh,
+        ...(config.tokenTimeoutMs === undefined ? {} : { tokenTimeoutMs: config.tokenTimeoutMs }),
         rolesClaim: config.rolesClaim,
         ...(config.logger ? { logger: config.logger } : {}),
       });
