@@ -34,4 +34,6 @@ it("refuses to start with a bad configuration, naming every variable to fix", as
     expect(output).toContain(name);
   }
   expect(output).toContain("NEXTAUTH_SECRET is the public demo value");
+  // Production outside demo mode: how many proxies stand in front must be written down (C1).
+  expect(output).toContain("TRUSTED_PROXY_HOPS must be set in production");
 });

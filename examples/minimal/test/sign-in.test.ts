@@ -114,6 +114,8 @@ beforeAll(async () => {
       UPSTREAM_CLIENT_SECRET: api.clientSecret,
       UPSTREAM_SCOPE: api.scope,
       REFRESH_SKEW_SECONDS: "1",
+      // Required in production: no proxy in front of this `next start`.
+      TRUSTED_PROXY_HOPS: "0",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

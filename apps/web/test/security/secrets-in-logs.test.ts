@@ -13,12 +13,17 @@ import {
   tokensOf,
   waitUntil,
 } from "../support/refresh-servers";
+import { codeFlowUntilCallback, visitCallback } from "../support/code-flow-http";
+import { freePort } from "../support/processes";
 import { ifStarted } from "../../../../test-support/hooks.js";
 
 /**
  * E2 for the web app's own output: one `next start` (production build, NODE_ENV=production)
  * whose every line of stdout and stderr is kept, a reference API with 3 s access tokens so a
- * refresh happens within the test, then a search of that output for every secret the flow used.
+ * refresh happens within the test, then a search of that output for every secret the flow used:
+ * password sign-ins (wrong and right), upstream calls, a refresh, a code-flow sign-in (code,
+ * state, PKCE and nonce cookies), a refresh the API refuses, a replayed callback that next-auth
+ * logs as an error, and sign-out.
  */
 const secret = newSecret();
 const wrongPassword = `wrong-${randomBytes(12).toString("base64url")}`;
@@ -28,8 +33,18 @@ let api: ApiServer;
 let web: Server;
 
 beforeAll(async () => {
-  api = await startApi({ accessTokenTtl: 3 });
-  web = await startWeb({ apiUrl: api.url, secret, outputLimit: Infinity });
+  const port = await freePort();
+  api = await startApi({
+    accessTokenTtl: 3,
+    env: { API_WEB_REDIRECT_URIS: `http://127.0.0.1:${port}/api/auth/callback/upstream` },
+  });
+  web = await startWeb({
+    apiUrl: api.url,
+    secret,
+    port,
+    outputLimit: Infinity,
+    env: { SIGN_IN_METHODS: "password,code" },
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -53,6 +68,12 @@ class Secrets {
     token.split(".").forEach((part, index) => {
       if (part.length >= 16) this.add(`${label}, part ${index + 1}`, part);
     });
+  }
+  /** Every cookie value in a jar (next-auth's csrf, state, PKCE and nonce cookies, the API's). */
+  addCookies(jar: CookieJar, label: string): void {
+    for (const [name, value] of jar.cookies) {
+      if (value.length >= 8) this.add(`${label} cookie ${name}`, value);
+    }
   }
   /** The session cookie as the browser sends it: each chunk and the chunks joined. */
   addSessionCookie(jar: CookieJar, when: string): void {
@@ -79,7 +100,7 @@ function upstream(
 }
 
 describe("E2 secrets never end up in logs", () => {
-  it("E2 the web server's stdout/stderr hold no password, client secret, NEXTAUTH_SECRET, token or session cookie after sign-in, upstream calls, a refresh and sign-out", async () => {
+  it("E2 the web server's stdout/stderr hold no password, client secret, NEXTAUTH_SECRET, token, authorization code or cookie value after sign-ins, upstream calls, a refresh, a refused refresh, a failed callback and sign-out", async () => {
     const { username, password } = demoUsers.alice;
     const secrets = new Secrets();
     secrets.add("the right password", password);
@@ -149,6 +170,53 @@ describe("E2 secrets never end up in logs", () => {
     secrets.addJwt("the refreshed access token", second.accessToken);
     secrets.add("the refreshed refresh token", second.refreshToken);
 
+    // Sign-in by authorization code + PKCE (bob), over HTTP so the code is seen.
+    secrets.add("bob's password", demoUsers.bob.password);
+    const callback = await codeFlowUntilCallback({
+      webUrl: web.url,
+      apiUrl: api.url,
+      username: demoUsers.bob.username,
+      password: demoUsers.bob.password,
+    });
+    const callbackUrl = new URL(callback.url);
+    secrets.add("the authorization code", callbackUrl.searchParams.get("code") ?? "");
+    secrets.add("the code flow's state", callbackUrl.searchParams.get("state") ?? "");
+    secrets.addCookies(callback.webJar, "next-auth check");
+    secrets.addCookies(callback.apiJar, "the API's sign-in");
+    const beforeCallback = callback.webJar.clone();
+    const landed = await visitCallback(callback.url, callback.webJar);
+    expect(landed.headers.get("location")).toBe(`${web.url}/account`);
+    const bob = callback.webJar;
+    secrets.addSessionCookie(bob, "code flow");
+    const bobTokens = await tokensOf(bob, secret);
+    secrets.addJwt("bob's access token", bobTokens.accessToken);
+    secrets.add("bob's refresh token", bobTokens.refreshToken);
+    const bobRead = await upstream(bob, `${articles}?page[limit]=1`);
+    expect(bobRead.status).toBe(200);
+    await bobRead.text();
+
+    // A refresh the API refuses: the family is revoked there (RFC 7009), the next call is
+    // refused upstream, the refresh fails and the session ends.
+    const revoked = await fetch(`${api.url}/oauth/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        token: bobTokens.refreshToken,
+        token_type_hint: "refresh_token",
+        client_id: upstreamClient.id,
+        client_secret: upstreamClient.secret,
+      }),
+    });
+    expect(revoked.status).toBe(200);
+    const refusedRefresh = await upstream(bob, `${articles}?page[limit]=1`);
+    expect(refusedRefresh.status).toBe(401);
+    expect(await refusedRefresh.json()).toEqual({ error: "session_expired" });
+
+    // The same callback again (code reused, check cookies still there): next-auth's token
+    // exchange fails and it logs the error, which is where a code or an id_token could leak.
+    const replayed = await visitCallback(callback.url, beforeCallback);
+    expect(replayed.headers.get("location")).toMatch(/\/login\?error=|\/api\/auth\/error/);
+
     // Sign-out (revokes the refresh token upstream).
     const signOutCsrf = await fetch(`${web.url}/api/auth/csrf`, {
       headers: { cookie: jar.header() },
@@ -175,6 +243,8 @@ describe("E2 secrets never end up in logs", () => {
     await web.stop();
     const output = web.output();
     expect(output).toMatch(/Ready in/);
+    // The failures above were logged, by code, name and message.
+    expect(output).toMatch(/next-auth error OAUTH_CALLBACK_ERROR/);
     expect(secrets.foundIn(output)).toEqual([]);
     // Shapes, whatever their value: a JWT or JWE, a token in a query or form.
     expect(output).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
