@@ -23,7 +23,7 @@ export type JsonTemplate =
 export interface JsonTokenRequest {
   /** A path below `baseUrl` (`/auth/login`) or an absolute URL. Required. */
   path: string;
-  /** Default: `POST` with a body, `GET` without. */
+  /** Default: `POST`, `GET` for `user`. */
   method?: "GET" | "POST" | "DELETE";
   /** Sent as JSON, the placeholders filled in. Default: no body. */
   body?: JsonTemplate;
@@ -134,10 +134,10 @@ export function createJsonTokenProvider(config: JsonTokenProviderConfig): Upstre
   const url = (path: string) =>
     new URL(path, config.baseUrl.endsWith("/") ? config.baseUrl : `${config.baseUrl}/`).href;
 
-  function call(request: JsonTokenRequest, values: Values, bearerByDefault = false) {
-    const bearer = (request.bearer ?? bearerByDefault) ? values.accessToken : undefined;
+  function call(request: JsonTokenRequest, values: Values, isUser = false) {
+    const bearer = (request.bearer ?? isUser) ? values.accessToken : undefined;
     return callUpstream(url(request.path.replace(/^\//, "")), {
-      method: request.method ?? (request.body === undefined ? "GET" : "POST"),
+      method: request.method ?? (isUser ? "GET" : "POST"),
       ...(request.body === undefined ? {} : { json: fill(request.body, values) }),
       ...(bearer === undefined ? {} : { bearer }),
     });

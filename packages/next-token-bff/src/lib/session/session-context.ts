@@ -74,7 +74,12 @@ export function createSessionContext(options: SessionContextOptions): SessionCon
   async function endSession(claims: SessionClaims): Promise<void> {
     await endedSessions.endSession(claims.sessionId, keepUntil(claims));
     try {
-      await provider.revoke(claims);
+      // A provider whose logout needs a live bearer gets one: refreshed first when expired.
+      const live =
+        provider.refreshBeforeRevoke === true && claims.accessTokenExpiresAt - 5_000 <= Date.now()
+          ? await provider.refresh(claims.refreshToken)
+          : claims;
+      await provider.revoke(live);
     } catch (error) {
       log("upstream revocation failed (the session is ended here all the same)", error);
     }

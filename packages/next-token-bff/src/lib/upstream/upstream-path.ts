@@ -1,4 +1,6 @@
 import { BffError } from "../errors/bff-error.js";
+import type { FailureLog } from "../runtime/logger.js";
+import { errorResponse } from "./errors.js";
 /**
  * Which upstream path a proxy request may reach (catalogue B1). The path is taken from the
  * request URL, decoded exactly once per segment, and each decoded segment must be plain
@@ -58,6 +60,41 @@ export function createPathPolicy(
     segmentPattern: options.segmentPattern ?? defaultSegmentPattern,
     maxPathLength: options.maxPathLength ?? 2048,
   };
+}
+
+/**
+ * The route's policy for the prefixes it is given, else (a function of the configuration) for
+ * `UPSTREAM_PATHS`, which is read on first use. Given prefixes are checked at once.
+ */
+export function routePathPolicy(
+  options: Pick<Partial<UpstreamPathPolicy>, "allowedPrefixes" | "segmentPattern"> & {
+    mountPath: string;
+  },
+): (configured: readonly string[]) => UpstreamPathPolicy {
+  const policy = (allowedPrefixes: readonly string[]) =>
+    createPathPolicy({
+      mountPath: options.mountPath,
+      allowedPrefixes,
+      ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
+    });
+  const given = options.allowedPrefixes ? policy(options.allowedPrefixes) : undefined;
+  return (configured) => given ?? policy(configured);
+}
+
+/**
+ * The proxy's answer to a refused path: 400 `bad_path` when it is malformed, 404
+ * `path_not_allowed` when it is outside the prefixes, logged with the allowed ones.
+ */
+export function refusePath(
+  target: Extract<UpstreamPathResult, { ok: false }>,
+  policy: UpstreamPathPolicy,
+  log: FailureLog,
+): Response {
+  if (target.reason === "malformed") return errorResponse("bad_path");
+  const allowed = policy.allowedPrefixes.join(", ");
+  const detail = `${target.path} is under none of the allowed prefixes (UPSTREAM_PATHS): ${allowed}`;
+  log("upstream path refused", new BffError("path_not_allowed", detail));
+  return errorResponse("path_not_allowed");
 }
 
 function isAllowed(path: string, prefixes: readonly string[]): boolean {

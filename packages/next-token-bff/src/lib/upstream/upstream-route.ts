@@ -6,7 +6,6 @@ import { isSafeMethod, passesCsrfCheck } from "./csrf.js";
 import { errorResponse } from "./errors.js";
 import { answerToResponse, callUpstream, discardAnswer } from "./forward.js";
 import { verdictOf } from "./answer-peek.js";
-import { BffError } from "../errors/bff-error.js";
 import { type ProxySession, readProxySession } from "../session/proxy-session.js";
 import type { RefreshHook, RefreshedSession } from "./refresh-hook.js";
 import { RequestBodySource } from "./request-body.js";
@@ -16,8 +15,9 @@ import { clearSessionCookies } from "../session/clear-session-cookies.js";
 import {
   type UpstreamPathPolicy,
   type UpstreamPathResult,
-  createPathPolicy,
+  refusePath,
   resolveUpstreamPath,
+  routePathPolicy,
 } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import { accessTokenDue } from "../session/token-due.js";
@@ -35,10 +35,7 @@ export interface UpstreamRouteOptions {
   getBff: () => SessionContext;
   /** Where the route is mounted. Default `/api/upstream`. */
   mountPath?: string;
-  /**
-   * Upstream path prefixes that may be reached (a prefix `/x/` also allows `/x`).
-   * Default: the configuration's `UPSTREAM_PATHS` (`["/jsonapi/"]` for drupal).
-   */
+  /** Upstream path prefixes that may be reached. Default: the configuration's `UPSTREAM_PATHS`. */
   allowedPathPrefixes?: string[];
   /** What a decoded path segment may look like. Default `/^[A-Za-z0-9_~.-]+$/`. */
   segmentPattern?: RegExp;
@@ -146,14 +143,11 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     responseHeaders: responseHeaderAllowList(options.extraResponseHeaders),
     responseContentTypes: lowerSet(options.responseContentTypes ?? defaultResponseContentTypes),
   };
-  const pathPolicy = (allowedPrefixes: readonly string[]) =>
-    createPathPolicy({
-      mountPath: options.mountPath ?? "/api/upstream",
-      allowedPrefixes,
-      ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
-    });
-  // Checked at once when given here; else `UPSTREAM_PATHS`, read with the configuration.
-  const path = options.allowedPathPrefixes ? pathPolicy(options.allowedPathPrefixes) : undefined;
+  const path = routePathPolicy({
+    mountPath: options.mountPath ?? "/api/upstream",
+    ...(options.allowedPathPrefixes ? { allowedPrefixes: options.allowedPathPrefixes } : {}),
+    ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
+  });
   const log = options.log ?? logFunctions().failure;
   const concurrency = sessionConcurrency();
 
@@ -163,7 +157,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     const upstream = new URL(options.upstreamUrl ?? bff.config.upstream.baseUrl);
     state = {
       bff,
-      path: path ?? pathPolicy(bff.config.upstream.pathPrefixes),
+      path: path(bff.config.upstream.pathPrefixes),
       origin: upstream.origin,
       basePath: upstream.pathname.replace(/\/+$/, ""),
       allowedOrigins: new Set(options.allowedOrigins ?? [new URL(bff.config.nextAuthUrl).origin]),
@@ -216,13 +210,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     // 1. CSRF, path and session: all refused before anything reaches the upstream.
     if (!passesCsrfCheck(request, s.allowedOrigins)) return errorResponse("csrf");
     const target = resolveUpstreamPath(request.url, s.path, await routeSegments(context));
-    if (!target.ok) {
-      if (target.reason === "malformed") return errorResponse("bad_path");
-      const allowed = s.path.allowedPrefixes.join(", ");
-      const detail = `${target.path} is under none of the allowed prefixes (UPSTREAM_PATHS): ${allowed}`;
-      log("upstream path refused", new BffError("path_not_allowed", detail));
-      return errorResponse("path_not_allowed");
-    }
+    if (!target.ok) return refusePath(target, s.path, log);
     const session = await readProxySession(request.headers.get("cookie"), {
       cookieName: s.bff.cookieName,
       policy: s.bff.policy,
