@@ -89,7 +89,8 @@ describe("the API frozen (SIGSTOP) while a refresh is in flight", () => {
 
     // The API wakes up and processes the abandoned refresh: the token is rotated upstream.
     api.signal("SIGCONT");
-    await sleep(500);
+    // A failed refresh is retried after 1 s (the single-flight keeps the failure that long).
+    await sleep(1_500);
     const resumed = await proxied(web.url, jar);
     expect(resumed.status).toBe(200);
     jar.apply(resumed);

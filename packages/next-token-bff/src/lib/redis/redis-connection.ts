@@ -22,6 +22,11 @@ export interface RedisConnection {
   readonly prefix: string;
   /** True while the command connection is up. */
   ready(): boolean;
+  /**
+   * Whether the command connection is up, waiting for it while it is still making its first
+   * connection (a fresh instance's first request); false at once when it was lost.
+   */
+  connected(): Promise<boolean>;
   /** Resolves when `key` is announced, the subscriber drops, or `ms` pass (false then). */
   waitFor(key: string, ms: number): Promise<boolean>;
   /** Logs that an operation fell back to this process, at most once per state change. */
@@ -109,7 +114,9 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
   };
   client.on("error", down);
   client.on("end", () => down(new BffError("redis_unavailable", "connection closed")));
+  let everReady = false;
   client.on("ready", () => {
+    everReady = true;
     if (!healthy) {
       log("info", `Redis at ${label} is reachable again: refreshes are shared across instances.`);
     }
@@ -139,6 +146,22 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
     prefix,
     log,
     ready: () => client.status === "ready",
+    connected() {
+      if (client.status === "ready") return Promise.resolve(true);
+      if (everReady || !["wait", "connecting", "connect"].includes(client.status)) {
+        return Promise.resolve(false);
+      }
+      return new Promise<boolean>((resolve) => {
+        const done = (up: boolean) => {
+          clearTimeout(timer);
+          client.off("ready", onReady);
+          resolve(up);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), options.connectTimeoutMs ?? 1_000);
+        client.once("ready", onReady);
+      });
+    },
     waitFor(key, ms) {
       return new Promise<boolean>((resolve) => {
         let set = waiters.get(key);

@@ -117,7 +117,9 @@ export function createRedisRefreshCoordinator(
     };
 
     try {
-      if (!connection.ready()) throw new BffError("redis_unavailable", "not connected");
+      if (!(await connection.connected())) {
+        throw new BffError("redis_unavailable", "not connected");
+      }
       const found = await stored(key);
       if (found !== null) return { outcome: found, role: "adopted" };
       for (let attempt = 0; attempt < 3; attempt += 1) {

@@ -1,4 +1,4 @@
-import { BffError } from "../errors/bff-error.js";
+import { BffError, isBffError } from "../errors/bff-error.js";
 import type { UpstreamTokens } from "../providers/types.js";
 import { ACTIVITY_WRITE_INTERVAL_SECONDS } from "../session/record-activity.js";
 import type { SessionContext } from "../session/session-context.js";
@@ -193,7 +193,10 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     try {
       return await bff.generations.newest(sessionId);
     } catch (error) {
-      bff.log("the session's newest generation cannot be read; the refresh waits", error);
+      // Redis unreachable: the connection reports that once per outage.
+      if (!isBffError(error, "redis_unavailable")) {
+        bff.log("the session's newest generation cannot be read; the refresh waits", error);
+      }
       return "unknown" as const;
     }
   }

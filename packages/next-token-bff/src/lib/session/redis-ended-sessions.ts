@@ -79,7 +79,7 @@ export function redisEndedSessionStore(
     },
     async isEnded(session) {
       if (await local.isEnded(session)) return true;
-      if (!connection.ready()) return false;
+      if (!(await connection.connected())) return false;
       try {
         const [ended, userEndedAt] = await client.mget(
           sessionKey(session.sessionId),

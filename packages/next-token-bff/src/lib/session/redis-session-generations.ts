@@ -36,8 +36,21 @@ export function redisSessionGenerations(
   const local = memorySessionGenerations();
 
   async function shared(sessionId: string): Promise<NewestGeneration | null> {
-    if (!connection.ready()) throw new BffError("redis_unavailable", "not connected");
-    const value = await client.get(keyOf(sessionId));
+    let value: string | null;
+    try {
+      if (!(await connection.connected())) {
+        throw new BffError("redis_unavailable", "not connected");
+      }
+      value = await client.get(keyOf(sessionId));
+    } catch (error) {
+      // A refresh that cannot tell whether its cookie is the newest waits for Redis.
+      connection.reportRefusal("Token refresh", error);
+      throw error instanceof BffError
+        ? error
+        : new BffError("redis_unavailable", "the generation store did not answer", {
+            cause: error,
+          });
+    }
     if (value === null) return null;
     const separator = value.indexOf(":");
     const generation = Number(value.slice(0, separator));
