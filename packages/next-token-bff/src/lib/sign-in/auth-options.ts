@@ -3,7 +3,8 @@ import type { AuthOptions, RequestInternal } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { BffConfig } from "../config/bff-config.js";
 import type { UpstreamProvider } from "../providers/types.js";
-import { type SessionClaims, readSessionClaims } from "../session/claims.js";
+import { type SessionClaims, generationOf, readSessionClaims } from "../session/claims.js";
+import type { NewestGeneration, SessionGenerations } from "../session/session-generations.js";
 import type { EndedSessionStore } from "../session/ended-sessions.js";
 import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "../session/lifetime-policy.js";
 import { toPublicSession } from "../session/public-session.js";
@@ -26,6 +27,8 @@ export interface AuthOptionsDeps {
   endedSessions: EndedSessionStore;
   /** Ends a session for good: ended list + upstream revocation. Required. */
   endSession: (claims: SessionClaims) => Promise<void>;
+  /** The newest generation of each session, so session reads never write back an older one. Default: none. */
+  generations?: SessionGenerations;
   /** Failed sign-ins per browser address and per account (catalogue C1). Required. */
   signInLimiter: SignInLimiter;
   /** Where unexpected sign-in failures are reported. Required. */
@@ -49,6 +52,20 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
     path: "/",
     secure: config.secureCookies,
   };
+
+  async function newestGenerationOf(claims: SessionClaims): Promise<SessionClaims> {
+    let newest: NewestGeneration | null = null;
+    try {
+      newest = (await deps.generations?.newest(claims.sessionId)) ?? null;
+    } catch {
+      return claims; // Redis unreachable: this read keeps the cookie it was given.
+    }
+    if (newest === null || newest.generation <= generationOf(claims)) return claims;
+    if (newest.tokens === null) {
+      throw new BffError("session_expired", "an older cookie of a session that was refreshed");
+    }
+    return { ...claims, ...newest.tokens, generation: newest.generation };
+  }
 
   async function assertLive(claims: SessionClaims): Promise<void> {
     if (sessionEndsAt(claims, policy) <= nowInSeconds())
@@ -115,6 +132,8 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
             ...user.upstreamTokens,
             authTime: now,
             lastActivityAt: now,
+            generation: 0,
+            accessTokenIssuedAt: Date.now(),
           };
           return claims;
         }
@@ -123,7 +142,9 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
         const claims = readSessionClaims(token);
         if (claims === null) throw new BffError("session_expired", "not a session of ours");
         await assertLive(claims);
-        return claims;
+        // next-auth writes this back as the cookie: never an older generation than the newest
+        // (a session read that started just before a refresh and ends after it).
+        return newestGenerationOf(claims);
       },
       session({ token }) {
         const claims = readSessionClaims(token);
