@@ -8,6 +8,7 @@ export default tseslint.config(
       "**/.next/**",
       "**/.next-test/**",
       "**/.next-bench/**",
+      "**/.next-check/**",
       "**/node_modules/**",
       "**/coverage/**",
       "**/next-env.d.ts",
