@@ -82,7 +82,7 @@ function setup(logs: string[] = []) {
       failureRetryMs: 1,
     }),
   });
-  return { upstream, refresher };
+  return { upstream, refresher, bff };
 }
 
 const expired = (claims: SessionClaims): SessionClaims => ({
@@ -139,6 +139,21 @@ describe("session generations", () => {
     const retry = await refresher.refreshClaims(expired(claims), { cookieHeader: null });
     expect(retry.status).toBe("expired");
     expect(logs.join("\n")).toMatch(/refresh answer was lost .* refused the retry/);
+  });
+});
+
+describe("session reads (next-auth's jwt callback)", () => {
+  it("write back the newest generation, never the older cookie they were given", async () => {
+    const { refresher, bff } = setup();
+    const first = sampleClaims({ refreshToken: "refresh-0" });
+    const newest = await refreshed(refresher, await refreshed(refresher, first));
+    const jwt = bff.authOptions.callbacks?.jwt as unknown as (params: {
+      token: object;
+    }) => Promise<SessionClaims>;
+    const written = await jwt({ token: first });
+    expect(written.generation).toBe(2);
+    expect(written.accessToken).toBe(newest.accessToken);
+    expect(written.refreshToken).toBe(newest.refreshToken);
   });
 });
 
