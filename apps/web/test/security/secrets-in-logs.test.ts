@@ -212,6 +212,13 @@ describe("E2 secrets never end up in logs", () => {
     expect(refusedRefresh.status).toBe(401);
     expect(await refusedRefresh.json()).toEqual({ error: "session_expired" });
 
+    // A callback whose state was changed on the way: openid-client's error quotes both values.
+    const tampered = new URL(callback.url);
+    tampered.searchParams.set("state", `forged-${randomBytes(12).toString("base64url")}`);
+    secrets.add("the forged state", tampered.searchParams.get("state") ?? "");
+    const mismatch = await visitCallback(tampered.href, beforeCallback.clone());
+    expect(mismatch.headers.get("location")).toMatch(/\/login\?error=|\/api\/auth\/error/);
+
     // The same callback again (code reused, check cookies still there): next-auth's token
     // exchange fails and it logs the error, which is where a code or an id_token could leak.
     const replayed = await visitCallback(callback.url, beforeCallback);
@@ -245,6 +252,7 @@ describe("E2 secrets never end up in logs", () => {
     expect(output).toMatch(/Ready in/);
     // The failures above were logged, by code, name and message.
     expect(output).toMatch(/next-auth error OAUTH_CALLBACK_ERROR/);
+    expect(output).toContain("state mismatch, expected [value], got: [value]");
     expect(secrets.foundIn(output)).toEqual([]);
     // Shapes, whatever their value: a JWT or JWE, a token in a query or form.
     expect(output).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
