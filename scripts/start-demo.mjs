@@ -83,7 +83,9 @@ run("API", process.execPath, [apiEntry()], {
     ...process.env,
     API_PORT: apiPort,
     DEMO_DATA: process.env.DEMO_DATA ?? "1",
-    // The web app forwards each sign-in's browser address; count failures per browser (C1).
+    // Behind a proxy (TRUSTED_PROXY_HOPS >= 1) the web app sends each sign-in's browser address
+    // and the API counts failures per browser (C1). `npm start` has no proxy in front (demo
+    // mode, hops 0): no address is sent, and the API counts the web app's own address.
     TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? "loopback",
     API_WEB_REDIRECT_URIS: redirectUris,
   },
