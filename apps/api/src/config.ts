@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import type { Compat } from "./oauth/compat.js";
 import { redirectUriProblem } from "./oauth/redirect-uri.js";
 
 const booleanFlag = z
@@ -39,6 +40,11 @@ const configSchema = z
     // Seconds a just-rotated refresh token still gets the same answer (0: off).
     REFRESH_REUSE_INTERVAL: z.coerce.number().int().min(0).max(600).default(30),
     API_ISSUER: z.url().optional(),
+    // Which simple_oauth to answer like: 6 (6.x, league 9) or 5 (5.2, league 8).
+    API_COMPAT: z
+      .enum(["5", "6"])
+      .default("6")
+      .transform((value): Compat => (value === "5" ? 5 : 6)),
     DEMO_DATA: booleanFlag.default(true),
     API_CLIENT_SECRET: z.string().min(16).optional(),
     TRUSTED_PROXIES: z.string().optional(),
@@ -67,6 +73,7 @@ const configSchema = z
     refreshReuseInterval: env.REFRESH_REUSE_INTERVAL,
     // Drupal 6.0.9 writes the site's base URL, with a trailing slash, as `iss`.
     issuer: withTrailingSlash(env.API_ISSUER ?? `http://${env.API_HOST}:${env.API_PORT}`),
+    compat: env.API_COMPAT,
     demoData: env.DEMO_DATA,
     clientSecret: env.API_CLIENT_SECRET,
     // Demo data brings the demo web app's callback; otherwise the code flow needs the variable.

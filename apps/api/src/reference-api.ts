@@ -1,5 +1,5 @@
 import { loadConfig } from "./config.js";
-import { DEMO_CLIENT_SECRET, WEB_CLIENT_ID } from "./db/bootstrap.js";
+import { DEMO_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_UUID } from "./db/bootstrap.js";
 import { createServer } from "./server.js";
 
 /** Options of {@link startReferenceApi}. */
@@ -18,7 +18,10 @@ export interface StartReferenceApiOptions {
 export interface ReferenceApi {
   /** Base URL, e.g. `http://127.0.0.1:41234`: the value for `UPSTREAM_URL`. */
   url: string;
-  /** The demo OAuth client: `UPSTREAM_CLIENT_ID` (`next-web`). */
+  /**
+   * The demo OAuth client: `UPSTREAM_CLIENT_ID` (`next-web`; with `API_COMPAT=5` its UUID,
+   * `a6a1f7fe-a77c-466d-a5a2-17098cec0c50`).
+   */
   clientId: string;
   /** Its secret: `UPSTREAM_CLIENT_SECRET` (`next-web-secret`, demo data only). */
   clientSecret: string;
@@ -60,7 +63,7 @@ export async function startReferenceApi(
   }
   return {
     url,
-    clientId: WEB_CLIENT_ID,
+    clientId: config.compat === 5 ? WEB_CLIENT_UUID : WEB_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
     scope: "openid reader editor administrator",
     users: ["alice", "bob", "admin"].map((name) => ({

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { buildApp, redactedLogPaths } from "./app.js";
 import { loadConfig, type ApiConfig } from "./config.js";
-import { bootstrap, WEB_CLIENT_ID } from "./db/bootstrap.js";
+import { bootstrap, WEB_CLIENT_ID, WEB_CLIENT_UUID } from "./db/bootstrap.js";
 import { openDatabase } from "./db/database.js";
 import { demoUsers } from "./db/demo-data.js";
 import { createServices, type Services } from "./services.js";
@@ -97,6 +97,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     throw error;
   }
   app.log.info(`Reference API listening on ${address} (database ${config.databasePath})`);
+  if (config.compat === 5) {
+    app.log.info(
+      `simple_oauth 5.x compatibility (API_COMPAT=5): client ids are consumer UUIDs; ${WEB_CLIENT_ID} is ${WEB_CLIENT_UUID}`,
+    );
+  }
   if (config.demoData) {
     app.log.info(
       `Demo data is on. Sign-ins: ${demoUsers.map((u) => `${u.name}/${u.password}`).join(", ")}; OAuth client ${WEB_CLIENT_ID}`,

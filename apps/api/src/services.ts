@@ -27,8 +27,17 @@ export function createServices(config: ApiConfig, db: Database) {
     issuer: config.issuer,
     accessTokenTtl: config.accessTokenTtl,
     refreshTokenTtl: config.refreshTokenTtl,
+    withIssuerClaim: config.compat === 6,
   });
-  const verifier = createBearerVerifier({ key, issuer: config.issuer, tokens, users, scopes });
+  const verifier = createBearerVerifier({
+    key,
+    issuer: config.issuer,
+    tokens,
+    users,
+    scopes,
+    clients,
+    compat: config.compat,
+  });
   // Answers of recent refresh rotations, in this process only (REFRESH_REUSE_INTERVAL).
   const refreshReuse = createRefreshReuseMemory(config.refreshReuseInterval);
   return {

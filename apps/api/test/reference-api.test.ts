@@ -31,4 +31,26 @@ describe("@next-token-bff/api startReferenceApi", () => {
     });
     expect(articles.status).toBe(200);
   });
+
+  it("with API_COMPAT=5 the client id it gives is next-web's UUID, and it signs in", async () => {
+    const five = await startReferenceApi({ env: { API_COMPAT: "5" } });
+    try {
+      expect(five.clientId).toBe("a6a1f7fe-a77c-466d-a5a2-17098cec0c50");
+      const response = await fetch(`${five.url}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "password",
+          client_id: five.clientId,
+          client_secret: five.clientSecret,
+          username: "bob",
+          password: "bob-password",
+          scope: five.scope,
+        }),
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await five.close();
+    }
+  });
 });

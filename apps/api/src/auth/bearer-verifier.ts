@@ -1,5 +1,7 @@
 import { errors as joseErrors, jwtVerify } from "jose";
+import type { ClientRepository } from "../db/clients.js";
 import type { ScopeRepository } from "../db/scopes.js";
+import type { Compat } from "../oauth/compat.js";
 import type { TokenRepository } from "../db/tokens.js";
 import type { UserRepository } from "../db/users.js";
 import { publicUser } from "../db/users.js";
@@ -24,6 +26,8 @@ export interface BearerVerifierOptions {
   tokens: TokenRepository;
   users: UserRepository;
   scopes: ScopeRepository;
+  clients: ClientRepository;
+  compat: Compat;
 }
 
 export type BearerVerifier = ReturnType<typeof createBearerVerifier>;
@@ -34,7 +38,7 @@ export type BearerVerifier = ReturnType<typeof createBearerVerifier>;
  * No header means anonymous; a header with another scheme is ignored, as Drupal does.
  */
 export function createBearerVerifier(options: BearerVerifierOptions) {
-  const { key, issuer, tokens, users, scopes } = options;
+  const { key, issuer, tokens, users, scopes, clients, compat } = options;
 
   return {
     async verify(authorization: string | undefined): Promise<Caller> {
@@ -49,7 +53,8 @@ export function createBearerVerifier(options: BearerVerifierOptions) {
       try {
         ({ payload } = await jwtVerify(token, key.publicKey, {
           algorithms: ["RS256"],
-          issuer,
+          // simple_oauth 5.x tokens carry no `iss` (drupal-wire A.1).
+          ...(compat === 6 ? { issuer } : {}),
           typ: "JWT",
           requiredClaims: ["jti", "exp", "aud", "iat"],
         }));
@@ -66,8 +71,11 @@ export function createBearerVerifier(options: BearerVerifierOptions) {
         throw new BearerTokenError("Access token has been revoked");
       }
       // The audience must be the client the token was issued to (not merely any client).
+      // In 5.x mode that is the client's UUID (drupal-wire A.4); only then is it looked up.
+      const audience = compat === 5 ? clients.find(row.client_id)?.uuid : row.client_id;
       if (
-        payload.aud !== row.client_id ||
+        audience === undefined ||
+        payload.aud !== audience ||
         (payload.sub ?? null) !== (row.uid === null ? null : String(row.uid))
       ) {
         throw new BearerTokenError("Access token could not be verified");

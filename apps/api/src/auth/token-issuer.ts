@@ -18,7 +18,8 @@ export interface TokenResponse {
 
 /** The signed-in user an OpenID Connect ID token describes. */
 export interface IdTokenRequest {
-  clientId: string;
+  /** The client id as the wire shows it (`wireClientId`): the ID token's `aud`. */
+  audience: string;
   user: Pick<User, "uid" | "name" | "mail">;
   /** When the user entered the password (seconds). */
   authTime: number | undefined;
@@ -30,6 +31,8 @@ export interface IdTokenRequest {
 
 export interface IssueRequest {
   clientId: string;
+  /** The client id as the wire shows it (`wireClientId`): the access token's `aud`. Default: `clientId`. */
+  audience?: string;
   uid: number | null;
   scopes: string[];
   withRefreshToken: boolean;
@@ -43,6 +46,8 @@ export interface TokenIssuerOptions {
   issuer: string;
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /** simple_oauth 5.x writes no `iss` claim (drupal-wire A.1, A.4); 6.0.9 does. */
+  withIssuerClaim: boolean;
 }
 
 export type TokenIssuer = ReturnType<typeof createTokenIssuer>;
@@ -55,7 +60,7 @@ export interface ReservedTokens {
 }
 
 export function createTokenIssuer(options: TokenIssuerOptions) {
-  const { tokens, key, issuer, accessTokenTtl, refreshTokenTtl } = options;
+  const { tokens, key, issuer, accessTokenTtl, refreshTokenTtl, withIssuerClaim } = options;
 
   /**
    * Stores the new token rows synchronously, so a caller can do it inside its own SQLite
@@ -98,14 +103,14 @@ export function createTokenIssuer(options: TokenIssuerOptions) {
     });
 
     const claims: Record<string, unknown> = {
-      aud: request.clientId,
+      aud: request.audience ?? request.clientId,
       jti,
       iat,
       nbf: iat,
       exp,
       ...(request.uid !== null ? { sub: String(request.uid) } : {}),
       scope: request.scopes,
-      iss: issuer,
+      ...(withIssuerClaim ? { iss: issuer } : {}),
     };
     return { claims, jti, refreshToken };
   }
@@ -134,7 +139,7 @@ export function createTokenIssuer(options: TokenIssuerOptions) {
     const claims: Record<string, unknown> = {
       iss: issuer,
       sub: String(user.uid),
-      aud: request.clientId,
+      aud: request.audience,
       exp: iat + accessTokenTtl,
       iat,
       ...(request.authTime !== undefined ? { auth_time: request.authTime } : {}),

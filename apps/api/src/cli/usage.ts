@@ -15,9 +15,14 @@ const passwordNote =
 
 export const commandHelp = {
   serve: {
-    synopsis: "serve",
+    synopsis: "serve [--compat 5|6]",
     summary: "Start the API server (the default when no command is given).",
-    options: [],
+    options: [
+      [
+        "--compat <5|6>",
+        "answer like simple_oauth 5.x or 6.x (default API_COMPAT, else 6); 5: client ids are UUIDs",
+      ],
+    ],
     notes: [
       "Listens on API_HOST:API_PORT (API_PORT=0 picks a free port) and stops cleanly on SIGINT/SIGTERM.",
       "On first start it creates the database, the signing key, the scopes, the `next-web` client and,",
@@ -117,6 +122,7 @@ const environment: ReadonlyArray<readonly [string, string]> = [
   ["API_HOST", "serve: listen address (default 127.0.0.1)"],
   ["API_PORT", "serve: port (default 4000; 0 = any free port)"],
   ["API_ISSUER", "serve: `iss` of access tokens (default http://API_HOST:API_PORT/)"],
+  ["API_COMPAT", "serve: 6 (simple_oauth 6.x, default) or 5 (5.x wire format; also --compat)"],
   ["ACCESS_TOKEN_TTL", "serve: access token lifetime in seconds (default 300)"],
   ["REFRESH_TOKEN_TTL", "serve: refresh token lifetime in seconds (default 1209600)"],
   [

@@ -8,6 +8,11 @@ import type { ScopeRepository } from "./scopes.js";
 import { OPENID_SCOPE } from "./scopes.js";
 
 export const WEB_CLIENT_ID = "next-web";
+/**
+ * The `next-web` consumer's UUID, the same in every database: its client id under API_COMPAT=5
+ * (simple_oauth 5.x identifies consumers by UUID).
+ */
+export const WEB_CLIENT_UUID = "a6a1f7fe-a77c-466d-a5a2-17098cec0c50";
 export const DEMO_CLIENT_SECRET = "next-web-secret";
 
 /** One scope per role, enabled for every grant, and `openid` (no role) for the password and code grants. */
@@ -40,6 +45,7 @@ export function upsertWebClient(
 ): void {
   clients.upsert({
     clientId: WEB_CLIENT_ID,
+    uuid: WEB_CLIENT_UUID,
     label: "Next.js web app",
     secretHash,
     confidential: true,

@@ -25,9 +25,12 @@ export interface OAuthClient {
   automaticAuthorization: boolean;
 }
 
-/** What `upsert` takes; the code-flow fields default to none / consent required. */
+/**
+ * What `upsert` takes; the code-flow fields default to none / consent required, the UUID to a
+ * random one on creation (a given UUID is also set on an existing client).
+ */
 export type ClientInput = Omit<OAuthClient, "uuid" | "redirectUris" | "automaticAuthorization"> &
-  Partial<Pick<OAuthClient, "redirectUris" | "automaticAuthorization">>;
+  Partial<Pick<OAuthClient, "uuid" | "redirectUris" | "automaticAuthorization">>;
 
 interface ClientRow {
   client_id: string;
@@ -51,24 +54,34 @@ function stringList(json: string): string[] {
 
 export type ClientRepository = ReturnType<typeof createClientRepository>;
 
+function toClient(row: ClientRow): OAuthClient {
+  return {
+    clientId: row.client_id,
+    uuid: row.uuid,
+    label: row.label,
+    secretHash: row.secret_hash,
+    confidential: row.confidential === 1,
+    grantTypes: JSON.parse(row.grant_types) as GrantType[],
+    defaultScopes: JSON.parse(row.default_scopes) as string[],
+    defaultUser: row.default_user,
+    redirectUris: stringList(row.redirect_uris),
+    automaticAuthorization: row.automatic_authorization === 1,
+  };
+}
+
 export function createClientRepository(db: Database) {
   const byId = db.prepare<[string], ClientRow>("SELECT * FROM oauth_clients WHERE client_id = ?");
+  const byUuid = db.prepare<[string], ClientRow>("SELECT * FROM oauth_clients WHERE uuid = ?");
   return {
+    /** By the `client_id` (simple_oauth 6.x's client id). */
     find(clientId: string): OAuthClient | undefined {
       const row = byId.get(clientId);
-      if (!row) return undefined;
-      return {
-        clientId: row.client_id,
-        uuid: row.uuid,
-        label: row.label,
-        secretHash: row.secret_hash,
-        confidential: row.confidential === 1,
-        grantTypes: JSON.parse(row.grant_types) as GrantType[],
-        defaultScopes: JSON.parse(row.default_scopes) as string[],
-        defaultUser: row.default_user,
-        redirectUris: stringList(row.redirect_uris),
-        automaticAuthorization: row.automatic_authorization === 1,
-      };
+      return row && toClient(row);
+    },
+    /** By the consumer's UUID (simple_oauth 5.x's client id). */
+    findByUuid(uuid: string): OAuthClient | undefined {
+      const row = byUuid.get(uuid);
+      return row && toClient(row);
     },
     upsert(client: ClientInput): void {
       db.prepare(
@@ -78,10 +91,12 @@ export function createClientRepository(db: Database) {
            confidential = excluded.confidential, grant_types = excluded.grant_types,
            default_scopes = excluded.default_scopes, default_user = excluded.default_user,
            redirect_uris = excluded.redirect_uris,
-           automatic_authorization = excluded.automatic_authorization`,
+           automatic_authorization = excluded.automatic_authorization,
+           uuid = COALESCE(@fixedUuid, oauth_clients.uuid)`,
       ).run({
         clientId: client.clientId,
-        uuid: randomUUID(),
+        uuid: client.uuid ?? randomUUID(),
+        fixedUuid: client.uuid ?? null,
         label: client.label,
         secretHash: client.secretHash,
         confidential: client.confidential ? 1 : 0,

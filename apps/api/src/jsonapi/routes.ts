@@ -22,7 +22,7 @@ export async function jsonapiRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
-  registerBearerAuth(app, services.verifier);
+  registerBearerAuth(app, services.verifier, services.config.compat);
 
   // Bodies are kept as text: handlers check the Content-Type first (415), then parse (400).
   app.removeAllContentTypeParsers();

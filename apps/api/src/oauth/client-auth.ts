@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { secretMatches } from "../auth/hash.js";
 import type { ClientRepository, OAuthClient } from "../db/clients.js";
+import { findClientOnWire, type Compat } from "./compat.js";
 import type { FormParams } from "./form-body.js";
 import { oauthErrors } from "./oauth-error.js";
 
@@ -44,12 +45,15 @@ export type ClientAuthMode = "token" | "revoke";
 /**
  * Authenticates the calling client by HTTP Basic or by `client_id`/`client_secret` form fields
  * (never both). Secrets are compared in constant time against their stored SHA-256 hash.
+ * In 5.x mode the client id is the consumer's UUID, and a missing secret of a confidential
+ * client is `invalid_client` (league 8; drupal-wire A.1, A.7).
  */
 export function authenticateClient(
   request: FastifyRequest,
   params: FormParams,
   clients: ClientRepository,
   mode: ClientAuthMode,
+  compat: Compat = 6,
 ): OAuthClient {
   const basic = readBasicCredentials(request);
   const formId = params.get("client_id");
@@ -69,12 +73,12 @@ export function authenticateClient(
       : oauthErrors.invalidClient(request);
   }
 
-  const client = clients.find(clientId);
+  const client = findClientOnWire(clients, compat, clientId);
   if (!client) throw oauthErrors.invalidClient(request);
   if (!client.confidential) return client;
 
   if (secret === undefined) {
-    throw mode === "token"
+    throw mode === "token" && compat === 6
       ? oauthErrors.invalidRequest("client_secret")
       : oauthErrors.invalidClient(request);
   }

@@ -1,10 +1,16 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Compat } from "./compat.js";
 
-/** The JSON body of an OAuth error as league/oauth2-server 9 writes it: no `message` member. */
+/**
+ * The JSON body of an OAuth error as league/oauth2-server 9 writes it: no `message` member.
+ * League 8 (simple_oauth 5.x) adds `message`, a copy of `error_description` (drupal-wire A.1,
+ * A.7).
+ */
 export interface OAuthErrorBody {
   error: string;
   error_description: string;
   hint?: string;
+  message?: string;
 }
 
 export const OAUTH_JSON = "application/json; charset=UTF-8";
@@ -28,11 +34,13 @@ export class OAuthError extends Error {
     super(hint ? `${error}: ${hint}` : error);
   }
 
-  body(): OAuthErrorBody {
+  /** The body in league 9's shape, or league 8's (`message` last) for simple_oauth 5.x. */
+  body(compat: Compat = 6): OAuthErrorBody {
     return {
       error: this.error,
       error_description: this.description,
       ...(this.hint !== undefined ? { hint: this.hint } : {}),
+      ...(compat === 5 ? { message: this.description } : {}),
     };
   }
 }
@@ -86,8 +94,14 @@ export const oauthErrors = {
   invalidCredentials(): OAuthError {
     return new OAuthError(400, "invalid_grant", "The user credentials were incorrect.");
   },
-  invalidRefreshToken(hint: string): OAuthError {
-    return new OAuthError(400, "invalid_grant", "The refresh token is invalid.", hint);
+  /**
+   * A garbage, foreign, expired or revoked refresh token: league 9 answers 400 `invalid_grant`,
+   * league 8 (simple_oauth 5.x) 401 `invalid_request` with the same texts (drupal-wire A.7).
+   */
+  invalidRefreshToken(hint: string, compat: Compat = 6): OAuthError {
+    return compat === 5
+      ? new OAuthError(401, "invalid_request", "The refresh token is invalid.", hint)
+      : new OAuthError(400, "invalid_grant", "The refresh token is invalid.", hint);
   },
   /** league `invalidGrant`: a bad, expired, replayed or foreign authorization code. */
   invalidGrant(hint: string): OAuthError {
@@ -138,8 +152,12 @@ export function noStore(reply: FastifyReply): FastifyReply {
   return reply.header("cache-control", "no-store").header("pragma", "no-cache");
 }
 
-export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+export function sendOAuthError(
+  reply: FastifyReply,
+  error: OAuthError,
+  compat: Compat = 6,
+): FastifyReply {
   noStore(reply).code(error.statusCode).type(OAUTH_JSON);
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return reply.send(error.body());
+  return reply.send(error.body(compat));
 }

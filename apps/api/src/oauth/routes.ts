@@ -24,10 +24,11 @@ export async function oauthRoutes(
   options: { services: Services },
 ): Promise<void> {
   const { services } = options;
+  const { compat } = services.config;
 
   // Every failure below answers in OAuth error JSON; never a stack trace, never a 500 for bad input.
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof OAuthError) return sendOAuthError(reply, error);
+    if (error instanceof OAuthError) return sendOAuthError(reply, error, compat);
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const hint =
@@ -36,10 +37,10 @@ export async function oauthRoutes(
           : status === 415
             ? "The request body must be application/x-www-form-urlencoded"
             : error.message;
-      return sendOAuthError(reply, oauthErrors.invalidRequest("", hint, status));
+      return sendOAuthError(reply, oauthErrors.invalidRequest("", hint, status), compat);
     }
     request.log.error({ err: error }, "OAuth request failed");
-    return sendOAuthError(reply, oauthErrors.serverError());
+    return sendOAuthError(reply, oauthErrors.serverError(), compat);
   });
 
   // Two Authorization headers (Node keeps the first) are two credentials: refused before any
@@ -55,7 +56,9 @@ export async function oauthRoutes(
   registerFormBodyParser(app);
   const limiter = createLoginLimiter(services.config.loginLimits);
   registerTokenRoute(app, services, limiter);
-  registerRevokeRoute(app, services);
+  // simple_oauth has no revocation endpoint; 6.x sites add contrib simple_oauth_revoke. In 5.x
+  // mode the path is unknown (404), as on a site without it (drupal-wire A.6, A.8).
+  if (compat === 6) registerRevokeRoute(app, services);
   registerJwksRoute(app, services);
   await app.register(userinfoRoutes, { services });
   registerMethodNotAllowed(app, "/oauth/userinfo", ["GET", "POST"]);

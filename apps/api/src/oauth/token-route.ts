@@ -4,6 +4,7 @@ import type { GrantType } from "../db/clients.js";
 import { grantTypes } from "../db/clients.js";
 import type { Services } from "../services.js";
 import { authenticateClient } from "./client-auth.js";
+import { wireClientId } from "./compat.js";
 import type { FormParams } from "./form-body.js";
 import { FORM_BODY_LIMIT, formParamsOf, rejectParametersInQuery } from "./form-body.js";
 import type { Grant } from "./grants/grant.js";
@@ -43,18 +44,23 @@ export function registerTokenRoute(
     try {
       rejectParametersInQuery(request);
       params = formParamsOf(request);
-      const client = authenticateClient(request, params, services.clients, "token");
+      const { compat } = services.config;
+      const client = authenticateClient(request, params, services.clients, "token", compat);
       clientId = client.clientId;
       const grantType = params.get("grant_type");
-      // simple_oauth 6.x answers a grant the consumer does not enable as an unsupported one.
       if (
         grantType === undefined ||
         !isGrantType(grantType) ||
         !client.grantTypes.includes(grantType)
       ) {
-        throw oauthErrors.unsupportedGrantType();
+        // simple_oauth 6.x answers a grant the consumer does not enable as an unsupported one;
+        // 5.x finds no grant plugin and answers invalid_grant (drupal-wire A.7, 5.x tests).
+        throw compat === 5
+          ? oauthErrors.invalidGrant("Check the `grant_type` parameter")
+          : oauthErrors.unsupportedGrantType();
       }
-      body = await grants[grantType]({ request, params, client, services, limiter });
+      const audience = wireClientId(client, compat);
+      body = await grants[grantType]({ request, params, client, audience, services, limiter });
     } catch (error) {
       if (error instanceof OAuthError) {
         request.log.info(

@@ -13,7 +13,7 @@ export async function userinfoRoutes(
   options: { services: Services },
 ): Promise<void> {
   const { services } = options;
-  registerBearerAuth(app, services.verifier);
+  registerBearerAuth(app, services.verifier, services.config.compat);
 
   app.route({
     method: ["GET", "POST"],

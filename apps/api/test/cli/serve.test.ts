@@ -147,6 +147,42 @@ describe("serve", () => {
     }
   });
 
+  it("`serve --compat 5` answers like simple_oauth 5.x and says next-web's UUID; a bad value is a usage error", async () => {
+    const child = startCli(["serve", "--compat", "5"], {
+      DATABASE_PATH: join(dir, "compat.sqlite"),
+      DEMO_DATA: "1",
+      LOG_LEVEL: "info",
+      API_COMPAT: "6", // the option wins
+    });
+    let stdout = "";
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    await waitForOutput(child, /simple_oauth 5\.x compatibility/);
+    expect(stdout).toContain("next-web is a6a1f7fe-a77c-466d-a5a2-17098cec0c50");
+    const url = stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1] ?? "";
+    const token = await fetch(`${url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        client_id: "a6a1f7fe-a77c-466d-a5a2-17098cec0c50",
+        client_secret: "next-web-secret",
+        refresh_token: "garbage",
+      }),
+    });
+    expect(token.status).toBe(401);
+    expect(await token.json()).toMatchObject({
+      error: "invalid_request",
+      message: expect.any(String) as unknown,
+    });
+    const exited = exitOf(child);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+
+    const bad = await runCliProcess(cliPath, ["serve", "--compat", "7"], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--compat must be 5 or 6");
+  });
+
   it("`serve` with a bad configuration prints the problem and exits 1", async () => {
     const child = startCli(["serve"], {
       DATABASE_PATH: join(dir, "never.sqlite"),

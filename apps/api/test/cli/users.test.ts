@@ -279,6 +279,10 @@ describe("client:add", () => {
       defaultScopes: ["editor"],
       defaultUser: null,
     });
+    // Its UUID, the client id under API_COMPAT=5, is printed.
+    expect(result.stdout).toContain(
+      `Its UUID (the client id with API_COMPAT=5): ${client?.uuid ?? "?"}`,
+    );
 
     // The running API accepts the new client at once.
     const response = await tokenRequest({

@@ -112,6 +112,8 @@ export const addClient: CommandHandler = async ({ args, io, config }) => {
         `(grants: ${clientGrants.join(", ")}; scopes: ${scopeNames.join(", ") || "none"}` +
         `${codeFlow ? `; redirect URIs: ${redirectUris.join(" ")}` : ""}).`,
     );
+    // simple_oauth 5.x identifies a consumer by its UUID: the client id under API_COMPAT=5.
+    io.out(`Its UUID (the client id with API_COMPAT=5): ${clients.find(clientId)?.uuid ?? ""}`);
     if (generated) io.out(`Generated client secret (shown once): ${secret ?? ""}`);
     return EXIT_OK;
   });

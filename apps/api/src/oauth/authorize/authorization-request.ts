@@ -1,6 +1,7 @@
 import type { OAuthClient } from "../../db/clients.js";
 import type { Scope } from "../../db/scopes.js";
 import type { Services } from "../../services.js";
+import { findClientOnWire, scope5 } from "../compat.js";
 import { S256_CHALLENGE_PATTERN } from "../pkce.js";
 import { parseScopeParam } from "../scope-param.js";
 
@@ -53,7 +54,8 @@ export function checkAuthorizationRequest(query: string, services: Services): Au
   if (clientId === undefined || repeated.has("client_id")) {
     return { kind: "page", message: "The request does not name an application (client_id)." };
   }
-  const client = services.clients.find(clientId);
+  const { compat } = services.config;
+  const client = findClientOnWire(services.clients, compat, clientId);
   if (!client) return { kind: "page", message: "The application (client_id) is not known." };
   const redirectUri = get("redirect_uri");
   if (redirectUri === undefined || repeated.has("redirect_uri")) {
@@ -116,7 +118,8 @@ export function checkAuthorizationRequest(query: string, services: Services): Au
   const names = get("scope") !== undefined ? parseScopeParam(get("scope")) : client.defaultScopes;
   const scopes: Scope[] = [];
   for (const name of names) {
-    const scope = services.scopes.find(name);
+    // 5.x: any role name or OpenID Connect scope; narrowed to the user's roles at the exchange.
+    const scope = compat === 5 ? scope5(name, services.scopes) : services.scopes.find(name);
     if (!scope || !scope.grantTypes.includes("authorization_code")) {
       return refuse("invalid_scope", `The scope ${name} is unknown or not allowed.`);
     }

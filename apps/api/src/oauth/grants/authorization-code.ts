@@ -8,6 +8,7 @@ import type { UserWithHash } from "../../db/users.js";
 import type { OAuthError } from "../oauth-error.js";
 import { oauthErrors } from "../oauth-error.js";
 import { CODE_VERIFIER_PATTERN, verifierMatches } from "../pkce.js";
+import { finalizeScopes5 } from "../compat.js";
 import { storedScopes } from "../scope-param.js";
 import type { GrantContext } from "./grant.js";
 
@@ -23,9 +24,12 @@ type Exchange =
  * A code presented a second time is refused and every token issued from it (its token family,
  * including refreshed descendants) is revoked (RFC 6749 §4.1.2 and §10.5). A failed check does
  * not use the code up; the verifier cannot be guessed anyway.
+ *
+ * In 5.x mode the code's scopes are narrowed to the user's roles plus `authenticated` at the
+ * exchange (league 8 `AuthCodeGrant` finalizes the scopes with the code's user; drupal-wire A.5).
  */
 export async function authorizationCodeGrant(context: GrantContext): Promise<TokenResponse> {
-  const { request, params, client, services } = context;
+  const { request, params, client, audience, services } = context;
   const { codes, tokens, users, issuer } = services;
   const presented = params.get("code");
   if (presented === undefined) throw oauthErrors.invalidRequest("code");
@@ -82,10 +86,12 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Tok
       tokens.revokeFamily(code.family);
       return fail("Authorization code has been revoked", "code_replayed", true);
     }
+    const requested = storedScopes(code.scopes);
     const reserved = issuer.reserve({
       clientId: client.clientId,
+      audience,
       uid: code.uid,
-      scopes: storedScopes(code.scopes),
+      scopes: services.config.compat === 5 ? finalizeScopes5(requested, user.roles) : requested,
       withRefreshToken: client.grantTypes.includes("refresh_token"),
       family: code.family,
     });
@@ -109,7 +115,7 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Tok
   return {
     ...response,
     id_token: await issuer.signIdToken({
-      clientId: client.clientId,
+      audience,
       user,
       authTime: code.auth_time,
       nonce: code.nonce ?? undefined,

@@ -10,6 +10,8 @@ export interface GrantContext {
   request: FastifyRequest;
   params: FormParams;
   client: OAuthClient;
+  /** The client id as the wire shows it (simple_oauth 5.x: the UUID): the tokens' `aud`. */
+  audience: string;
   services: Services;
   limiter: LoginLimiter;
 }

@@ -3,6 +3,7 @@ import type { TokenResponse } from "../../auth/token-issuer.js";
 import { nowSeconds } from "../../db/database.js";
 import { OPENID_SCOPE } from "../../db/scopes.js";
 import { oauthErrors } from "../oauth-error.js";
+import { finalizeScopes5, requireScopes5 } from "../compat.js";
 import { parseScopeParam, requireScopesForGrant } from "../scope-param.js";
 import { signIn } from "../sign-in.js";
 import type { GrantContext } from "./grant.js";
@@ -12,11 +13,15 @@ import type { GrantContext } from "./grant.js";
  * e-mail address. Unknown user, wrong password and blocked user give the identical answer, and
  * all cost one Argon2 verification. Without `scope` the token has no scopes (as in 6.0.9); with
  * `openid` among them the response also carries an `id_token` (OpenID Connect Core §3.1.3.3).
+ * In 5.x mode the scopes are role names narrowed to the user's roles plus `authenticated`
+ * (drupal-wire A.1, A.5: 5.x `finalizeScopes`).
  */
 export async function passwordGrant(context: GrantContext): Promise<TokenResponse> {
-  const { request, params, client, services, limiter } = context;
-  const scopes = parseScopeParam(params.get("scope"));
-  requireScopesForGrant(scopes, "password", services.scopes);
+  const { request, params, client, audience, services, limiter } = context;
+  const compat = services.config.compat;
+  const requested = parseScopeParam(params.get("scope"));
+  if (compat === 5) requireScopes5(requested);
+  else requireScopesForGrant(requested, "password", services.scopes);
   const username = params.get("username");
   if (username === undefined) throw oauthErrors.invalidRequest("username");
   const password = params.get("password");
@@ -35,8 +40,10 @@ export async function passwordGrant(context: GrantContext): Promise<TokenRespons
   if (result.outcome === "failed") throw oauthErrors.invalidCredentials();
 
   const { user } = result;
+  const scopes = compat === 5 ? finalizeScopes5(requested, user.roles) : requested;
   const response = await services.issuer.issue({
     clientId: client.clientId,
+    audience,
     uid: user.uid,
     scopes,
     withRefreshToken: true,
@@ -47,7 +54,7 @@ export async function passwordGrant(context: GrantContext): Promise<TokenRespons
   return {
     ...response,
     id_token: await services.issuer.signIdToken({
-      clientId: client.clientId,
+      audience,
       user,
       authTime: nowSeconds(),
       nonce: undefined,

@@ -49,7 +49,7 @@ export async function refreshTokenGrant(context: GrantContext): Promise<TokenRes
   const rotation = tokens.transaction((): Rotation => {
     const fail = (hint: string, reason: string, reuse = false): Rotation => ({
       ok: false,
-      error: oauthErrors.invalidRefreshToken(hint),
+      error: oauthErrors.invalidRefreshToken(hint, services.config.compat),
       reason,
       reuse,
     });
@@ -95,6 +95,7 @@ export async function refreshTokenGrant(context: GrantContext): Promise<TokenRes
     const scopes = requestedScopes.length > 0 ? requestedScopes : originalScopes;
     const reserved = issuer.reserve({
       clientId: client.clientId,
+      audience: context.audience,
       uid: row.uid,
       scopes,
       withRefreshToken: true,
@@ -138,7 +139,7 @@ export async function refreshTokenGrant(context: GrantContext): Promise<TokenRes
 
 /** Signs the rotated pair; with `openid`, a new ID token too. */
 async function answerOf(context: GrantContext, rotation: Rotated): Promise<TokenResponse> {
-  const { client, services } = context;
+  const { services } = context;
   const { users, issuer } = services;
   const response = await issuer.sign(rotation.reserved);
   // OpenID Connect Core §12.2: a new ID token with the original `auth_time`, without `nonce`.
@@ -147,7 +148,7 @@ async function answerOf(context: GrantContext, rotation: Rotated): Promise<Token
   return {
     ...response,
     id_token: await issuer.signIdToken({
-      clientId: client.clientId,
+      audience: context.audience,
       user,
       authTime: services.codes.authTimeOfFamily(rotation.family),
       nonce: undefined,
