@@ -157,7 +157,9 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
           client.off("ready", onReady);
           resolve(up);
         };
-        const onReady = () => done(true);
+        const onReady = () => {
+          done(true);
+        };
         const timer = setTimeout(() => done(false), options.connectTimeoutMs ?? 1_000);
         client.once("ready", onReady);
       });
