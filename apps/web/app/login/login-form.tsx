@@ -16,10 +16,13 @@ export function messageFor(errorParam: string | null): string | null {
 export function LoginForm({
   callbackUrl,
   initialError,
+  identifierLabel = "Username",
 }: {
   /** Where to go once signed in: an absolute URL on the app's origin (`redirectTarget`). */
   callbackUrl: string;
   initialError: string | null;
+  /** The first field's label (`SIGN_IN_IDENTIFIER_LABEL`, e.g. "Email"). Default: "Username". */
+  identifierLabel?: string;
 }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(messageFor(initialError));
@@ -67,7 +70,7 @@ export function LoginForm({
         ) : null}
       </div>
       <div className="field">
-        <label htmlFor="username">Username</label>
+        <label htmlFor="username">{identifierLabel}</label>
         <input
           id="username"
           name="username"

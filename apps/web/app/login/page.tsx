@@ -15,7 +15,7 @@ function first(value: string | string[] | undefined): string | undefined {
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const { signInMethods, upstream, nextAuthUrl } = bff.config;
+  const { signInMethods, upstream, nextAuthUrl, signInIdentifierLabel } = bff.config;
   const callbackUrl = redirectTarget(first(params.callbackUrl), nextAuthUrl);
   const state = await bff.getSession();
   if (state.status === "active") redirect(callbackUrl);
@@ -30,7 +30,13 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           Your session ended, please sign in again.
         </p>
       ) : null}
-      {withForm ? <LoginForm callbackUrl={callbackUrl} initialError={error} /> : null}
+      {withForm ? (
+        <LoginForm
+          callbackUrl={callbackUrl}
+          initialError={error}
+          identifierLabel={signInIdentifierLabel}
+        />
+      ) : null}
       {withForm && signInMethods.includes("code") ? (
         <p className="muted" aria-hidden="true">
           or

@@ -78,6 +78,13 @@ export default async function ArticlesPage({ searchParams }: { searchParams: Sea
           {notice}
         </p>
       ) : null}
+      {mayCreate(viewer) ? null : (
+        <p className="muted" data-testid="read-only-notice">
+          {viewer.roles.length > 0
+            ? `You are signed in as ${viewer.roles.join(", ")}: you can read articles but not write them.`
+            : "Your account has no role that may write articles: you can read them only."}
+        </p>
+      )}
       <ArticleSearch viewer={viewer}>
         <section className="stack" aria-labelledby="all-articles">
           <h2 id="all-articles" className="visually-hidden">
