@@ -1,5 +1,6 @@
 // @module-tag redis
 import { Redis } from "ioredis";
+import { decode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "./support/context";
 import {
@@ -15,15 +16,18 @@ import {
 import { ifStarted } from "../../../test-support/hooks.js";
 
 /**
- * Issue 7: how often one page view checks the session. With REDIS_URL every check asks Redis
- * for the ended-session list (one MGET), so Redis's own command counter tells how many checks
- * a navigation to /articles makes: `proxy.ts` once, the render once (the root layout, the
- * protected layout and the page's upstream client share it through React's `cache`).
+ * What a session check costs with REDIS_URL: nothing in the steady state. Every instance
+ * mirrors the ended-session list (loaded once, kept current by pub/sub), so neither a page
+ * view nor a proxied read makes a Redis round trip; a sign-out on one instance reaches the
+ * other within a second; with its subscription gone, an instance asks Redis again.
+ * Counted with Redis's own command statistics.
  */
 let api: ApiServer;
 let redis: Server;
 let web: Server;
+let other: Server;
 let counter: Redis;
+const secret = newSecret();
 let alice: CookieJar;
 
 beforeAll(async () => {
@@ -32,12 +36,8 @@ beforeAll(async () => {
     maxSeconds: 300,
   });
   redis = await startRedis(300);
-  web = await startWeb({
-    apiUrl: api.url,
-    secret: newSecret(),
-    redisUrl: redis.url,
-    maxSeconds: 300,
-  });
+  const options = { apiUrl: api.url, secret, redisUrl: redis.url, maxSeconds: 300 };
+  [web, other] = await Promise.all([startWeb(options), startWeb(options)]);
   counter = new Redis(redis.url);
   alice = await signInOverHttp(web.url, demoUsers.alice.username, demoUsers.alice.password);
 }, 90_000);
@@ -45,30 +45,91 @@ beforeAll(async () => {
 afterAll(async () => {
   ifStarted(counter)?.disconnect();
   await ifStarted(web)?.stop();
+  await ifStarted(other)?.stop();
   await ifStarted(redis)?.stop();
   await ifStarted(api)?.stop();
 });
 
-async function mgetCalls(): Promise<number> {
+/** Commands Redis has answered, all kinds, minus the INFO calls of this counter itself. */
+async function commandsServed(): Promise<number> {
   const stats = await counter.info("commandstats");
-  return Number(/cmdstat_mget:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  let total = 0;
+  for (const match of stats.matchAll(/cmdstat_(\w+):calls=(\d+)/g)) {
+    if (match[1] !== "info") total += Number(match[2]);
+  }
+  return total;
 }
 
-describe("session checks per page view", () => {
-  it("a navigation to /articles checks the session twice: once in proxy.ts, once for the whole render", async () => {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("Redis round trips of session checks", () => {
+  it("a page view and proxied reads cost no Redis round trip in the steady state", async () => {
     const view = () => fetch(`${web.url}/articles`, { headers: { cookie: alice.header() } });
+    const read = () =>
+      fetch(`${web.url}/api/upstream/jsonapi/node/article?page[limit]=1`, {
+        headers: { cookie: alice.header(), "x-csrf": "1" },
+      });
     const warm = await view();
     expect(warm.status).toBe(200);
     await warm.text();
+    await sleep(500); // the mirrors' first load
 
-    const counts: number[] = [];
+    const before = await commandsServed();
     for (let i = 0; i < 3; i += 1) {
-      const before = await mgetCalls();
-      const response = await view();
-      expect(response.status).toBe(200);
-      expect(await response.text()).toContain("Articles");
-      counts.push((await mgetCalls()) - before);
+      const page = await view();
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("Articles");
+      const api = await read();
+      expect(api.status).toBe(200);
+      await api.arrayBuffer();
     }
-    expect(counts).toEqual([2, 2, 2]);
+    expect((await commandsServed()) - before).toBe(0);
+  });
+
+  it("a sign-out on one instance is refused by the other within a second", async () => {
+    const bob = await signInOverHttp(other.url, demoUsers.bob.username, demoUsers.bob.password);
+    const copy = bob.clone();
+    const read = (url: string) =>
+      fetch(`${url}/api/upstream/jsonapi/node/article?page[limit]=1`, {
+        headers: { cookie: copy.header(), "x-csrf": "1" },
+      });
+    expect((await read(web.url)).status).toBe(200);
+    const csrf = await fetch(`${other.url}/api/auth/csrf`, { headers: { cookie: bob.header() } });
+    bob.apply(csrf);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    await fetch(`${other.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: bob.header() },
+      body: new URLSearchParams({ csrfToken, json: "true" }).toString(),
+    });
+    const signedOutAt = Date.now();
+    let status = 200;
+    while (status !== 401 && Date.now() - signedOutAt < 1_000) {
+      status = (await read(web.url)).status;
+      if (status !== 401) await sleep(50);
+    }
+    expect(status).toBe(401);
+  });
+
+  it("with its subscription killed, an instance still sees a sign-out it was not told about", async () => {
+    const admin = await signInOverHttp(web.url, demoUsers.admin.username, demoUsers.admin.password);
+    const read = () =>
+      fetch(`${web.url}/api/upstream/jsonapi/node/article?page[limit]=1`, {
+        headers: { cookie: admin.header(), "x-csrf": "1" },
+      });
+    expect((await read()).status).toBe(200);
+    const claims = (await decode({ token: admin.session(), secret })) as { sessionId: string };
+
+    // The subscription drops, and a sign-out reaches Redis without an announcement.
+    await counter.call("CLIENT", "KILL", "TYPE", "pubsub");
+    await counter.set(`next-token-bff:ended:session:${claims.sessionId}`, "1", "EX", 600);
+    const deadline = Date.now() + 3_000;
+    let status = 200;
+    while (status !== 401 && Date.now() < deadline) {
+      await sleep(100);
+      status = (await read()).status;
+    }
+    expect(status).toBe(401);
   });
 });

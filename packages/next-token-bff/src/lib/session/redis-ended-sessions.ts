@@ -1,5 +1,6 @@
 import { type EndedSessionStore, memoryEndedSessionStore } from "./ended-sessions.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
+import { endedListMirror } from "./redis-ended-mirror.js";
 
 // Keeps the later sign-out time and the longer lifetime of the two.
 const endUserScript = `
@@ -13,7 +14,8 @@ return 1`;
  * The ended-session list in Redis, shared by every web instance: a key per ended session and
  * per "signed out everywhere" person, each expiring when the cookies it refuses would have
  * expired anyway. Every write also goes to this process's memory list, which answers when
- * Redis cannot (logged once per outage). A write Redis missed is kept and written when the
+ * Redis cannot (logged once per outage), and is announced to the other instances' mirrors, so
+ * that a check costs no round trip while the mirror is complete. A write Redis missed is kept and written when the
  * connection is back, so a sign-out made during an outage reaches every instance after it.
  */
 export function redisEndedSessionStore(
@@ -21,6 +23,7 @@ export function redisEndedSessionStore(
   now: () => number = () => Date.now() / 1000,
 ): EndedSessionStore {
   const local = memoryEndedSessionStore(now);
+  const mirror = endedListMirror(connection, local);
   const { client, prefix } = connection;
   const sessionKey = (id: string) => `${prefix}ended:session:${id}`;
   const userKey = (sub: string) => `${prefix}ended:user:${sub}`;
@@ -58,11 +61,11 @@ export function redisEndedSessionStore(
       const ttl = ttlUntil(keepUntil);
       if (ttl <= 0) return;
       // The lifetime is counted when the write happens (it may be retried later).
-      await write("Recording an ended session", () => {
+      await write("Recording an ended session", async () => {
         const remaining = ttlUntil(keepUntil);
-        return remaining > 0
-          ? client.set(sessionKey(sessionId), "1", "EX", remaining)
-          : Promise.resolve(null);
+        if (remaining <= 0) return;
+        await client.set(sessionKey(sessionId), "1", "EX", remaining);
+        await mirror.announce({ kind: "session", sessionId, keepUntil });
       });
     },
     async endUserSessions(sub, endedAt, keepUntil) {
@@ -70,15 +73,17 @@ export function redisEndedSessionStore(
       const ttl = ttlUntil(keepUntil);
       if (ttl <= 0) return;
       // The lifetime is counted when the write happens (it may be retried later).
-      await write("Recording a sign-out everywhere", () => {
+      await write("Recording a sign-out everywhere", async () => {
         const remaining = ttlUntil(keepUntil);
-        return remaining > 0
-          ? client.eval(endUserScript, 1, userKey(sub), String(endedAt), String(remaining))
-          : Promise.resolve(0);
+        if (remaining <= 0) return;
+        await client.eval(endUserScript, 1, userKey(sub), String(endedAt), String(remaining));
+        await mirror.announce({ kind: "user", sub, endedAt, keepUntil });
       });
     },
     async isEnded(session) {
       if (await local.isEnded(session)) return true;
+      // The mirror holds all of Redis's list while its channel is up: no round trip.
+      if (mirror.complete()) return false;
       if (!(await connection.connected())) return false;
       try {
         const [ended, userEndedAt] = await client.mget(
