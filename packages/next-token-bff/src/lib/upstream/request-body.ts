@@ -1,4 +1,5 @@
-import { BffError } from "../errors/bff-error.js";
+import { BffError, isBffError } from "../errors/bff-error.js";
+import { isSafeMethod } from "./csrf.js";
 /**
  * The browser's request body on its way upstream: read chunk by chunk, counted, and cut off
  * above the size limit (catalogue B10) or when it has not arrived in full by a deadline
@@ -134,4 +135,54 @@ export class RequestBodySource {
     this.finish();
     void this.reader.cancel().catch(() => {});
   }
+}
+
+/** A proxied request's body, read ({@link readRequestBody}), or the proxy's answer to it. */
+export type ReadRequestBody =
+  | { ok: true; body: RequestBodySource | null; contentLength: number | null }
+  | {
+      ok: false;
+      code: "bad_request" | "body_too_large" | "unsupported_media_type" | "request_timeout";
+    };
+
+function mediaType(value: string | null): string | undefined {
+  return value?.split(";", 1)[0]?.trim().toLowerCase();
+}
+
+/**
+ * The body of a proxied request, read in full before an upstream connection is taken
+ * (catalogue B10): the declared size and the media type checked up front, the real size while
+ * reading, and all of it within `timeoutMs`. `body` is null when there is nothing to send; it
+ * is kept, so a retry after a refresh sends the same bytes (`replay()`).
+ */
+export async function readRequestBody(
+  request: Request,
+  method: string,
+  limits: { maxBytes: number; timeoutMs: number; contentTypes: ReadonlySet<string> },
+): Promise<ReadRequestBody> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && !/^\d+$/.test(declared)) return { ok: false, code: "bad_request" };
+  if (declared !== null && Number(declared) > limits.maxBytes) {
+    return { ok: false, code: "body_too_large" };
+  }
+  const nothing = { ok: true, body: null, contentLength: null } as const;
+  const declaredEmpty = declared !== null && Number(declared) === 0;
+  if (isSafeMethod(method) || request.body === null || declaredEmpty) return nothing;
+  const body = new RequestBodySource(request.body, limits.maxBytes, true);
+  body.startDeadline(limits.timeoutMs);
+  const type = mediaType(request.headers.get("content-type"));
+  if (type === undefined || !limits.contentTypes.has(type)) {
+    // Refused unless there is nothing to send (e.g. a DELETE through Next).
+    if (await body.isEmpty().catch(() => false)) return nothing;
+    body.discard();
+    return { ok: false, code: "unsupported_media_type" };
+  }
+  try {
+    await body.readRest();
+  } catch (error) {
+    body.discard();
+    if (isBffError(error, "request_timeout")) return { ok: false, code: "request_timeout" };
+    return { ok: false, code: body.tooLarge ? "body_too_large" : "bad_request" };
+  }
+  return { ok: true, body, contentLength: body.size };
 }

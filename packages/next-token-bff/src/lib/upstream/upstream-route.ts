@@ -2,13 +2,13 @@ import type { Dispatcher } from "undici";
 import { logFunctions } from "../runtime/logger.js";
 import type { SessionContext } from "../session/session-context.js";
 import type { SessionClaims } from "../session/claims.js";
-import { isSafeMethod, passesCsrfCheck } from "./csrf.js";
+import { passesCsrfCheck } from "./csrf.js";
 import { errorResponse } from "./errors.js";
 import { answerToResponse, callUpstream, discardAnswer } from "./forward.js";
 import { verdictOf } from "./answer-peek.js";
 import { type ProxySession, readProxySession } from "../session/proxy-session.js";
 import type { RefreshHook, RefreshedSession } from "./refresh-hook.js";
-import { RequestBodySource } from "./request-body.js";
+import { readRequestBody } from "./request-body.js";
 import { requestHeaderAllowList, upstreamRequestHeaders } from "./request-headers.js";
 import { defaultResponseContentTypes, responseHeaderAllowList } from "./response-headers.js";
 import { clearSessionCookies } from "../session/clear-session-cookies.js";
@@ -21,7 +21,6 @@ import {
 } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import { accessTokenDue } from "../session/token-due.js";
-import { isBffError } from "../errors/bff-error.js";
 import { sessionConcurrency } from "./session-concurrency.js";
 
 /** The HTTP methods the upstream route serves. */
@@ -114,10 +113,6 @@ interface RouteState {
 
 const allowHeader = upstreamRouteMethods.join(", ");
 const lowerSet = (values: readonly string[]) => new Set(values.map((v) => v.toLowerCase()));
-
-function mediaType(value: string | null): string | undefined {
-  return value?.split(";", 1)[0]?.trim().toLowerCase();
-}
 
 async function routeSegments(context: UpstreamRouteContext | undefined) {
   const params = context?.params === undefined ? undefined : await context.params;
@@ -254,40 +249,15 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
   ): Promise<Response> {
     const active = session;
 
-    // 2. The body: declared size and media type checked up front, then read in full within the
-    //    deadline before an upstream connection is taken (a slow upload holds none).
-    let contentLength: number | null = null;
-    const declared = request.headers.get("content-length");
-    if (declared !== null) {
-      if (!/^\d+$/.test(declared)) return errorResponse("bad_request");
-      contentLength = Number(declared);
-      if (contentLength > maxBodyBytes) return errorResponse("body_too_large");
-    }
-    let body: RequestBodySource | null = null;
-    if (!isSafeMethod(method) && request.body !== null && contentLength !== 0) {
-      body = new RequestBodySource(request.body, maxBodyBytes, true);
-      body.startDeadline(s.bodyTimeoutMs);
-      const type = mediaType(request.headers.get("content-type"));
-      if (type === undefined || !s.requestContentTypes.has(type)) {
-        // Refused unless there is nothing to send (e.g. a DELETE through Next).
-        if (!(await body.isEmpty().catch(() => false))) {
-          body.discard();
-          return errorResponse("unsupported_media_type");
-        }
-        body = null;
-      }
-    }
-    if (body === null) contentLength = null;
-    else {
-      try {
-        await body.readRest();
-      } catch (error) {
-        body.discard();
-        if (isBffError(error, "request_timeout")) return errorResponse("request_timeout");
-        return errorResponse(body.tooLarge ? "body_too_large" : "bad_request");
-      }
-      contentLength = body.size;
-    }
+    // 2. The body: read in full, within the deadline, before an upstream connection is taken
+    //    (a slow upload holds none).
+    const read = await readRequestBody(request, method, {
+      maxBytes: maxBodyBytes,
+      timeoutMs: s.bodyTimeoutMs,
+      contentTypes: s.requestContentTypes,
+    });
+    if (!read.ok) return errorResponse(read.code);
+    const { body, contentLength } = read;
 
     // 3. Forward; refresh once when due or refused, and retry once.
     const refreshed: SessionClaims[] = [];
