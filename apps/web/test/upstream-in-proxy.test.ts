@@ -58,13 +58,15 @@ describe("upstream reads answered in proxy.ts", () => {
     const signedOut = await fetch(`${webUrl}${articles}`, { headers: { "x-csrf": "1" } });
     expect([signedOut.status, await errorOf(signedOut)]).toEqual([401, "not_signed_in"]);
     for (const path of [
-      "/api/upstream/oauth/token",
       "/api/upstream/jsonapi/..%2Foauth/token",
       "/api/upstream/jsonapi/node%2Farticle",
     ]) {
       const response = await get(path);
       expect([path, response.status, await errorOf(response)]).toEqual([path, 400, "bad_path"]);
     }
+    // Well-formed but outside UPSTREAM_PATHS (here the default /jsonapi/).
+    const outside = await get("/api/upstream/oauth/token");
+    expect([outside.status, await errorOf(outside)]).toEqual([404, "path_not_allowed"]);
   });
 
   it("forwards only allow-listed request headers (a forged bearer is never used)", async () => {
