@@ -16,6 +16,7 @@ it("refuses to start with a bad configuration, naming every variable to fix", as
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     NEXTAUTH_SECRET: "demo-only-next-token-bff-secret-never-use-in-production",
     UPSTREAM_URL: "not a url",
+    UPSTREAM_KIND: "oidc",
   };
   const server = startProcess(
     process.execPath,
@@ -34,6 +35,8 @@ it("refuses to start with a bad configuration, naming every variable to fix", as
     expect(output).toContain(name);
   }
   expect(output).toContain("NEXTAUTH_SECRET is the public demo value");
+  // Only drupal has a default proxy path allow-list (/jsonapi/).
+  expect(output).toContain("UPSTREAM_PATHS is required when UPSTREAM_KIND=oidc");
   // Production outside demo mode: how many proxies stand in front must be written down (C1).
   expect(output).toContain("TRUSTED_PROXY_HOPS must be set in production");
 });
