@@ -254,6 +254,9 @@ describe("sign-in with an id_token in the password grant's response", () => {
         "refreshTokenExpiresAt",
         "authTime",
         "lastActivityAt",
+        // Session generations (issue 18): which refresh made the tokens, when they were issued.
+        "generation",
+        "accessTokenIssuedAt",
       ].sort(),
     );
     expect(JSON.stringify(token)).not.toContain(liveId().split(".")[1]);
