@@ -8,8 +8,9 @@ import { type SpyUpstream, startSpyUpstream } from "./support/spy-upstream.js";
 /**
  * B10 slow uploads: a request body is read in full, within a deadline, before an upstream
  * connection is taken (408 `request_timeout` after it), and each session has a cap on its
- * proxied requests in flight (429 `too_many_requests` with Retry-After beyond it). Against a
- * spy upstream that records every request that reaches it.
+ * proxied requests in flight: one over it waits a moment for a slot (100 ms here, 2 s by
+ * default), then gets 429 `too_many_requests` with Retry-After. Against a spy upstream that
+ * records every request that reaches it.
  */
 
 let spy: SpyUpstream;
@@ -26,6 +27,8 @@ beforeAll(async () => {
     maxBodyBytes: 4096,
     bodyTimeoutMs: 300,
     maxConcurrentPerSession: 3,
+    concurrencyWaitMs: 100,
+    log: () => {},
   });
 });
 afterAll(async () => {
@@ -112,6 +115,15 @@ describe("B10 slow request bodies and the per-session cap", () => {
     expect(after.status).toBe(200);
     await after.text();
     expect(spy.dataRequests().map((request) => request.method)).toEqual(["GET", "GET"]);
+  });
+
+  it("B10 a burst of quick reads over the cap waits for slots and goes through", async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => route.GET(proxyRequest("/jsonapi", { cookie }))),
+    );
+    expect(burst.map((response) => response.status)).toEqual(Array<number>(20).fill(200));
+    await Promise.all(burst.map((response) => response.text()));
+    expect(spy.dataRequests()).toHaveLength(20);
   });
 
   it("B10 refusals before the session is known take no slot; finished and refused requests give theirs back", async () => {

@@ -59,10 +59,13 @@ export interface UpstreamRouteOptions {
    */
   bodyTimeoutMs?: number;
   /**
-   * Proxied requests one session may have in flight in this process; 429 `too_many_requests`
-   * with `Retry-After` beyond. Default: `UPSTREAM_MAX_CONCURRENT_PER_SESSION` (16).
+   * Proxied requests one session may have in flight in this process; a request beyond waits up
+   * to `concurrencyWaitMs` for a slot, then gets 429 `too_many_requests` with `Retry-After`.
+   * Default: `UPSTREAM_MAX_CONCURRENT_PER_SESSION` (16).
    */
   maxConcurrentPerSession?: number;
+  /** How long a request over `maxConcurrentPerSession` waits for a slot, ms. Default 2 s. */
+  concurrencyWaitMs?: number;
   /** Until the upstream's response headers, and the longest pause in its body, ms. Default 10 s. */
   timeoutMs?: number;
   /** The shared undici keep-alive pool's settings. Default: see {@link UpstreamPoolOptions}. */
@@ -109,6 +112,7 @@ interface RouteState {
   dispatcher: Dispatcher;
   bodyTimeoutMs: number;
   maxConcurrentPerSession: number;
+  concurrencyWaitMs: number;
 }
 
 const allowHeader = upstreamRouteMethods.join(", ");
@@ -165,6 +169,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       bodyTimeoutMs: options.bodyTimeoutMs ?? bff.config.upstreamRequests.bodyTimeoutSeconds * 1000,
       maxConcurrentPerSession:
         options.maxConcurrentPerSession ?? bff.config.upstreamRequests.maxConcurrentPerSession,
+      concurrencyWaitMs: options.concurrencyWaitMs ?? 2_000,
     };
     return state;
   }
@@ -228,7 +233,11 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     }
 
     // One session's slow or many requests wait for no one else's (catalogue B10).
-    const release = concurrency.acquire(session.claims.sessionId, s.maxConcurrentPerSession);
+    const release = await concurrency.acquire(
+      session.claims.sessionId,
+      s.maxConcurrentPerSession,
+      s.concurrencyWaitMs,
+    );
     if (release === undefined) {
       return errorResponse("too_many_requests", { headers: { "retry-after": "1" } });
     }
