@@ -6,7 +6,7 @@ export default tseslint.config(
     ignores: [
       "**/dist/**",
       "**/.next/**",
-      "**/.next-test/**",
+      "**/.next-test*/**",
       "**/.next-bench/**",
       "**/.next-check/**",
       "**/node_modules/**",

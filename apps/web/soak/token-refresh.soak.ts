@@ -59,7 +59,11 @@ async function build(): Promise<void> {
   });
   await runToCompletion(process.execPath, [next, "build"], {
     cwd: webDir,
-    env: { ...process.env, NEXT_DIST_DIR: ".next-test", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: process.env.WEB_TEST_DIST_DIR ?? ".next-test",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
 }
 

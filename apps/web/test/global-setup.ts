@@ -19,7 +19,8 @@ const apiDir = path.join(repoRoot, "apps", "api");
 const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
 const tscBin = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 /** The tests' own build folder, so a developer's `.next` (from `npm start`) is left alone. */
-const testDistDir = ".next-test";
+// WEB_TEST_DIST_DIR: another build folder, for two test runs on one checkout at a time.
+const testDistDir = process.env.WEB_TEST_DIST_DIR ?? ".next-test";
 
 function apiEntry(): string {
   const manifest = JSON.parse(readFileSync(path.join(apiDir, "package.json"), "utf8")) as {

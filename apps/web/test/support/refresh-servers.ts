@@ -127,7 +127,7 @@ export async function startWeb(options: {
           url,
           secret: options.secret,
           apiUrl: options.apiUrl,
-          distDir: ".next-test",
+          distDir: process.env.WEB_TEST_DIST_DIR ?? ".next-test",
         }),
         REFRESH_SKEW_SECONDS: String(options.skewSeconds ?? 1),
         REDIS_URL: options.redisUrl ?? "",
