@@ -46,10 +46,10 @@ export function sessionStoresFor(
   if (config.sessionStorePath === null) {
     return {
       endedSessions: memoryEndedSessionStore(),
-      generations: memorySessionGenerations(),
+      generations: memorySessionGenerations({ maxEntries: config.generationsMaxEntries }),
       coordinator,
     };
   }
-  const file = openSessionFile(config.sessionStorePath);
+  const file = openSessionFile(config.sessionStorePath, config.generationsMaxEntries);
   return { endedSessions: file.endedSessions, generations: file.generations, coordinator };
 }

@@ -12,6 +12,7 @@ const envSchema = z.object({
   REFRESH_GRACE_SECONDS: z.coerce.number().min(1).max(600).default(30),
   REFRESH_LOCAL_FALLBACK: z.enum(["0", "1"]).default("0"),
   SESSION_STORE_PATH: z.string().min(1).default(".next-token-bff/sessions.sqlite"),
+  SESSION_GENERATIONS_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });
 
 /** Refresh and session-store settings from the environment ({@link loadRefreshConfig}). */
@@ -35,6 +36,11 @@ export interface RefreshConfig {
    * `.next-token-bff/sessions.sqlite` (relative to the working directory).
    */
   sessionStorePath: string | null;
+  /**
+   * `SESSION_GENERATIONS_MAX`: how many sessions' newest generations this process keeps in
+   * memory (least recently used go first; with Redis, Redis keeps them all). Default: 100,000.
+   */
+  generationsMaxEntries: number;
 }
 
 /** `REDIS_URL`, `REDIS_KEY_PREFIX`, `REFRESH_*`, `SESSION_STORE_PATH`. */
@@ -54,5 +60,6 @@ export function loadRefreshConfig(env: Record<string, string | undefined>): Refr
     graceSeconds: data.REFRESH_GRACE_SECONDS,
     localFallback: data.REFRESH_LOCAL_FALLBACK === "1",
     sessionStorePath: data.SESSION_STORE_PATH === "memory" ? null : data.SESSION_STORE_PATH,
+    generationsMaxEntries: data.SESSION_GENERATIONS_MAX,
   };
 }

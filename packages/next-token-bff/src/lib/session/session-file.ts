@@ -26,11 +26,11 @@ create table if not exists generations (session_id text primary key, generation 
  * The session file at `file` (SQLite), opened once per process. Without it, a restart would
  * forget every sign-out (the cookies would work again) and which cookies are outdated.
  */
-export function openSessionFile(file: string): SessionFile {
-  return processSingleton(`session-file:${path.resolve(file)}`, () => open(file));
+export function openSessionFile(file: string, maxEntries?: number): SessionFile {
+  return processSingleton(`session-file:${path.resolve(file)}`, () => open(file, maxEntries));
 }
 
-function open(file: string): SessionFile {
+function open(file: string, maxEntries: number | undefined): SessionFile {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
@@ -56,7 +56,7 @@ function open(file: string): SessionFile {
     void ended.endUserSessions(row.sub, row.ended_at, row.keep_until);
   }
 
-  const generations = memorySessionGenerations();
+  const generations = memorySessionGenerations(maxEntries === undefined ? {} : { maxEntries });
   const storedGeneration = db.prepare(
     "select generation from generations where session_id = ? and keep_until_ms > ?",
   );

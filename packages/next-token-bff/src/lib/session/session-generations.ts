@@ -29,7 +29,7 @@ export interface SessionGenerations {
 }
 
 export interface MemoryGenerationsOptions {
-  /** Most sessions kept; the least recently used go first. Default: 10,000. */
+  /** Most sessions kept; the least recently used go first. Default: 100,000. */
   maxEntries?: number;
   /** The clock, epoch ms. Default: `Date.now`. */
   now?: () => number;
@@ -46,7 +46,7 @@ interface Entry extends NewestGeneration {
 export function memorySessionGenerations(
   options: MemoryGenerationsOptions = {},
 ): SessionGenerations {
-  const maxEntries = options.maxEntries ?? 10_000;
+  const maxEntries = options.maxEntries ?? 100_000;
   const now = options.now ?? Date.now;
   const entries = processSingleton("session-generations", () => new Map<string, Entry>());
 
