@@ -18,6 +18,8 @@ describe("error codes", () => {
   it("says when to retry after too many attempts", () => {
     expect(describeError("too_many_attempts", 30)).toContain("in 30 seconds");
     expect(describeError("too_many_attempts", 120)).toContain("in 2 minutes");
+    expect(describeError("too_many_attempts", 5400)).toContain("in 90 minutes");
+    expect(describeError("too_many_attempts", 21_590)).toContain("in 6 hours");
     expect(describeError("too_many_attempts")).toContain("later");
   });
 

@@ -50,5 +50,7 @@ function describeWait(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return "later";
   if (seconds < 60) return `in ${Math.ceil(seconds)} seconds`;
   const minutes = Math.ceil(seconds / 60);
-  return minutes === 1 ? "in 1 minute" : `in ${minutes} minutes`;
+  if (minutes <= 90) return minutes === 1 ? "in 1 minute" : `in ${minutes} minutes`;
+  // The per-account windows are hours long (Drupal's 6 h): "in 360 minutes" reads badly.
+  return `in ${Math.ceil(seconds / 3600)} hours`;
 }
