@@ -7,6 +7,7 @@ import Fastify, {
 import { errorDocument, errorObject, JSONAPI_MEDIA_TYPE } from "./jsonapi/document.js";
 import { jsonapiRoutes } from "./jsonapi/routes.js";
 import { oauthRoutes } from "./oauth/routes.js";
+import { createClientErrorHandler } from "./http/client-error.js";
 import { requestUrl } from "./http/request-url.js";
 import type { Services } from "./services.js";
 
@@ -33,6 +34,8 @@ export async function buildApp({
     requestIdHeader: false,
     trustProxy: services.config.trustedProxies ?? false,
     bodyLimit: 1024 * 1024,
+    // Requests Node's parser refuses still get an answer in the endpoint's own error format.
+    clientErrorHandler: createClientErrorHandler(services.config.compat),
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -27,15 +27,28 @@ export async function rawRequest(
       ? [`Content-Length: ${Buffer.byteLength(body)}`]
       : []),
   ];
+  return rawBytesRequest(baseUrl, Buffer.from(`${lines.join("\r\n")}\r\n\r\n${body}`));
+}
+
+/**
+ * Sends exactly these bytes (request line, header lines, body: anything, valid HTTP or not) and
+ * reads the whole response until the server closes the connection. A reset after the answer
+ * (a server that refuses a request closes at once) still yields the answer.
+ */
+export async function rawBytesRequest(baseUrl: string, bytes: Buffer): Promise<RawResponse> {
+  const url = new URL(baseUrl);
   const raw = await new Promise<Buffer>((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname, () => {
       // write, not end: a half-closed socket reads as an aborted request to the server.
-      socket.write(`${lines.join("\r\n")}\r\n\r\n${body}`);
+      socket.write(bytes);
     });
     const chunks: Buffer[] = [];
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("end", () => resolve(Buffer.concat(chunks)));
-    socket.on("error", reject);
+    socket.on("error", (error) => {
+      if (chunks.length > 0) resolve(Buffer.concat(chunks));
+      else reject(error);
+    });
   });
   return parseResponse(raw);
 }
