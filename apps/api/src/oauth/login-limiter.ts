@@ -21,12 +21,15 @@ import type { ApiConfig } from "../config.js";
  * failures count.
  */
 export interface LoginLimiter {
-  /** Reserves an attempt: refused (nothing reserved), or allowed after `delayMs`. */
-  reserve(accountKey: string, ip: string): Promise<Reservation>;
+  /**
+   * Reserves an attempt: refused (nothing reserved), or allowed after `delayMs`. Without an
+   * address (a trusted proxy sent none) only the account-wide slow-down applies.
+   */
+  reserve(accountKey: string, ip: string | null): Promise<Reservation>;
   /** A reserved attempt failed: the account-wide counter grows (the reserved points stay). */
   failed(accountKey: string): Promise<void>;
   /** A reserved attempt succeeded: clear the account's counters and refund the IP's point. */
-  succeeded(accountKey: string, ip: string): Promise<void>;
+  succeeded(accountKey: string, ip: string | null): Promise<void>;
 }
 
 export type Reservation =
@@ -77,6 +80,10 @@ export function createLoginLimiter(limits: LoginLimits): LoginLimiter {
 
   return {
     async reserve(accountKey, ip) {
+      if (ip === null) {
+        const failures = (await perAccount.get(accountKey))?.consumedPoints ?? 0;
+        return { outcome: "allowed", delayMs: slowdownMs(failures, limits.slowdown) };
+      }
       const addressWait = await take(perAddress, ip);
       if (addressWait !== undefined) return { outcome: "refused", retryAfter: addressWait };
       const pairWait = await take(perAccountAndAddress, pairKey(accountKey, ip));
@@ -91,6 +98,10 @@ export function createLoginLimiter(limits: LoginLimits): LoginLimiter {
       await perAccount.penalty(accountKey, 1);
     },
     async succeeded(accountKey, ip) {
+      if (ip === null) {
+        await perAccount.delete(accountKey);
+        return;
+      }
       await Promise.all([
         perAccountAndAddress.delete(pairKey(accountKey, ip)),
         perAccount.delete(accountKey),

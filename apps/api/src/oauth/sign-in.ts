@@ -5,6 +5,7 @@ import { verifyPassword } from "../auth/passwords.js";
 import type { UserWithHash } from "../db/users.js";
 import type { Services } from "../services.js";
 import { logSafe } from "./log-safe.js";
+import { signInAddress } from "./client-address.js";
 import type { LoginLimiter } from "./login-limiter.js";
 
 export type SignInResult =
@@ -44,8 +45,9 @@ export async function signIn(attempt: SignInAttempt): Promise<SignInResult> {
     // The browser's address when a trusted proxy (the BFF) says so (TRUSTED_PROXIES).
     ip: request.ip,
   };
+  const address = signInAddress(request, services.config.trustedProxies);
 
-  const reservation = await limiter.reserve(accountKey, request.ip);
+  const reservation = await limiter.reserve(accountKey, address);
   if (reservation.outcome === "refused") {
     const { retryAfter } = reservation;
     request.log.warn({ ...log, outcome: "throttled", retryAfter }, "sign-in throttled");
@@ -64,7 +66,7 @@ export async function signIn(attempt: SignInAttempt): Promise<SignInResult> {
     return { outcome: "failed" };
   }
 
-  await limiter.succeeded(accountKey, request.ip);
+  await limiter.succeeded(accountKey, address);
   request.log.info({ ...log, uid: user.uid, outcome: "success" }, "sign-in succeeded");
   return { outcome: "success", user };
 }

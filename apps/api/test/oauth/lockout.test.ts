@@ -138,4 +138,23 @@ describe("C1 lockout that strangers cannot trigger", () => {
     expect(slowdownMs(1_000_000, defaults)).toBe(5000);
     expect(slowdownMs(50, { ...defaults, maxMs: 0 })).toBe(0);
   });
+
+  it("C1 a trusted proxy that sends no address (the BFF at TRUSTED_PROXY_HOPS=0) cannot be locked out: its address is everyone's", async () => {
+    const target = await start({ LOGIN_SLOWDOWN_MAX_MS: "0" });
+    const direct = (username: string, password: string) =>
+      tokenRequest(target, {
+        grant_type: "password",
+        ...webClient,
+        username,
+        password,
+        scope: "editor",
+      });
+    // More failures than the per-address limit (50), all from the proxy without an address.
+    for (let i = 0; i < 55; i += 1) {
+      const response = await direct("alice", `wrong-${String(i)}`);
+      expectOAuthError(response, 400, incorrect);
+    }
+    expect((await direct("bob", "bob-password")).status).toBe(200);
+    expect((await direct("alice", "alice-password")).status).toBe(200);
+  });
 });
