@@ -76,6 +76,8 @@ export default async function setup(project: TestProject) {
       TRUSTED_PROXIES: "loopback",
       // A low limit lets the lock-out test finish in a few attempts (unknown names count too).
       LOGIN_FAILURES_PER_USER: "3",
+      // Strict rotation: a refresh token spent twice revokes its family (any double spend shows).
+      REFRESH_REUSE_INTERVAL: "0",
       LOG_LEVEL: "warn",
     },
   });

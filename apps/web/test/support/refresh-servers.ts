@@ -65,6 +65,9 @@ export async function startApi(options: {
         DEMO_DATA: "1",
         ACCESS_TOKEN_TTL: String(options.accessTokenTtl),
         LOG_LEVEL: "warn",
+        // Strict rotation: a refresh token spent twice revokes its family, so the family reports
+        // show any double spend. Tests of lost answers turn the reuse interval on.
+        REFRESH_REUSE_INTERVAL: "0",
         ...options.env,
       },
     });
@@ -240,6 +243,33 @@ export async function signInOverHttp(
     throw new Error(`sign-in of ${username} failed: ${response.status}`);
   }
   return jar;
+}
+
+/** A read through the app's upstream proxy, as browser code makes it (with `X-CSRF: 1`). */
+export function proxiedRead(
+  webUrl: string,
+  jar: CookieJar,
+  pathAndQuery = "/api/upstream/jsonapi/node/article?page[limit]=1",
+): Promise<Response> {
+  return fetch(`${webUrl}${pathAndQuery}`, {
+    headers: { cookie: jar.header(), "x-csrf": "1" },
+    redirect: "manual",
+  });
+}
+
+/** next-auth's sign-out over HTTP, as `signOut()` does it (with its CSRF token). */
+export async function signOutOverHttp(webUrl: string, jar: CookieJar): Promise<Response> {
+  const csrf = await fetch(`${webUrl}/api/auth/csrf`, { headers: { cookie: jar.header() } });
+  jar.apply(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${webUrl}/api/auth/signout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, json: "true" }).toString(),
+  });
+  jar.apply(response);
+  return response;
 }
 
 export interface SessionTokens {
