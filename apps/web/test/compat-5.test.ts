@@ -6,11 +6,12 @@ import { ifStarted } from "../../../test-support/hooks.js";
 import { demoUsers } from "./support/context";
 import {
   type ApiServer,
-  type CookieJar,
   type Server,
   familyReport,
   newSecret,
+  proxiedRead,
   signInOverHttp,
+  signOutOverHttp,
   startApi,
   startWeb,
   tokensOf,
@@ -25,7 +26,6 @@ import {
  */
 const NEXT_WEB_UUID = "a6a1f7fe-a77c-466d-a5a2-17098cec0c50";
 const secret = newSecret();
-const articles = "/api/upstream/jsonapi/node/article?page[limit]=1";
 
 let dataDir: string;
 let api: ApiServer;
@@ -47,22 +47,6 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-const proxied = (jar: CookieJar) =>
-  fetch(`${web.url}${articles}`, { headers: { cookie: jar.header(), "x-csrf": "1" } });
-
-async function signOut(jar: CookieJar): Promise<void> {
-  const csrf = await fetch(`${web.url}/api/auth/csrf`, { headers: { cookie: jar.header() } });
-  jar.apply(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${web.url}/api/auth/signout`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
-    body: new URLSearchParams({ csrfToken, json: "true" }).toString(),
-  });
-  jar.apply(response);
-}
-
 describe("against simple_oauth 5.x semantics", () => {
   it.each([
     ["an editor", demoUsers.alice],
@@ -73,10 +57,10 @@ describe("against simple_oauth 5.x semantics", () => {
       const jar = await signInOverHttp(web.url, user.username, user.password);
       const kept = jar.clone();
       const first = await tokensOf(jar, secret);
-      expect((await proxied(jar)).status).toBe(200);
+      expect((await proxiedRead(web.url, jar)).status).toBe(200);
 
       await waitUntil(first.accessTokenExpiresAt);
-      const burst = await Promise.all(Array.from({ length: 20 }, () => proxied(jar)));
+      const burst = await Promise.all(Array.from({ length: 20 }, () => proxiedRead(web.url, jar)));
       expect(burst.map((response) => response.status)).toEqual(Array(20).fill(200));
       for (const response of burst) jar.apply(response);
       expect(familyReport(api.databasePath, first.refreshToken)).toEqual({
@@ -85,10 +69,10 @@ describe("against simple_oauth 5.x semantics", () => {
         live: 1,
       });
 
-      await signOut(jar);
+      await signOutOverHttp(web.url, jar);
       expect(jar.session()).toBe("");
       // The cookie from before the sign-out no longer works, though 5.x cannot revoke upstream.
-      const after = await proxied(kept);
+      const after = await proxiedRead(web.url, kept);
       expect(after.status).toBe(401);
       expect(await after.json()).toEqual({ error: "session_expired" });
     },

@@ -7,12 +7,13 @@ import { ifStarted } from "../../../test-support/hooks.js";
 import { demoUsers } from "./support/context";
 import {
   type ApiServer,
-  type CookieJar,
   type RedisServer,
   type Server,
   familyReport,
   newSecret,
+  proxiedRead,
   signInOverHttp,
+  signOutOverHttp,
   startApi,
   startRedis,
   startWeb,
@@ -26,7 +27,6 @@ import {
  * revoked.
  */
 const secret = newSecret();
-const articles = "/api/upstream/jsonapi/node/article?page[limit]=1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let dataDir: string;
@@ -37,26 +37,6 @@ beforeAll(() => {
 afterAll(() => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
-function proxied(webUrl: string, jar: CookieJar) {
-  return fetch(`${webUrl}${articles}`, {
-    headers: { cookie: jar.header(), "x-csrf": "1" },
-    redirect: "manual",
-  });
-}
-
-async function signOutOverHttp(webUrl: string, jar: CookieJar): Promise<void> {
-  const csrf = await fetch(`${webUrl}/api/auth/csrf`, { headers: { cookie: jar.header() } });
-  jar.apply(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${webUrl}/api/auth/signout`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
-    body: new URLSearchParams({ csrfToken, json: "true" }).toString(),
-  });
-  expect(response.status).toBeLessThan(400);
-}
 
 describe("the API frozen (SIGSTOP) while a refresh is in flight", () => {
   let api: ApiServer;
@@ -82,7 +62,7 @@ describe("the API frozen (SIGSTOP) while a refresh is in flight", () => {
     await waitUntil(first.accessTokenExpiresAt);
 
     api.signal("SIGSTOP");
-    const frozen = await proxied(web.url, jar);
+    const frozen = await proxiedRead(web.url, jar);
     expect(frozen.status).toBe(503);
     expect(await frozen.json()).toEqual({ error: "refresh_unavailable" });
     expect(web.output()).toMatch(/lost its answer/);
@@ -91,11 +71,11 @@ describe("the API frozen (SIGSTOP) while a refresh is in flight", () => {
     api.signal("SIGCONT");
     // A failed refresh is retried after 1 s (the single-flight keeps the failure that long).
     await sleep(1_500);
-    const resumed = await proxied(web.url, jar);
+    const resumed = await proxiedRead(web.url, jar);
     expect(resumed.status).toBe(200);
     jar.apply(resumed);
     expect((await tokensOf(jar, secret)).refreshToken).not.toBe(first.refreshToken);
-    expect((await proxied(web.url, jar)).status).toBe(200);
+    expect((await proxiedRead(web.url, jar)).status).toBe(200);
     expect(familyReport(api.databasePath, first.refreshToken)).toEqual({
       refreshes: 1,
       revokedUnrotated: 0,
@@ -137,12 +117,13 @@ describe("redis-server killed under two instances, then restarted", () => {
     await redis.stop();
     await sleep(300);
     // Live access tokens keep working on both instances.
-    for (const url of [webA.url, webB.url]) expect((await proxied(url, alice)).status).toBe(200);
+    for (const url of [webA.url, webB.url])
+      expect((await proxiedRead(url, alice)).status).toBe(200);
 
     // Bob signs out on A while Redis is down: A refuses his cookie at once; B cannot know yet
     // (the documented window: at most the access token's remaining lifetime, no refresh).
     await signOutOverHttp(webA.url, bob);
-    expect((await proxied(webA.url, bobCookie)).status).toBe(401);
+    expect((await proxiedRead(webA.url, bobCookie)).status).toBe(401);
 
     await redis.restart();
     // ioredis reconnects within about a second; the kept sign-out is written then.
@@ -150,13 +131,14 @@ describe("redis-server killed under two instances, then restarted", () => {
     let seenByB = 0;
     while (Date.now() < deadline && seenByB !== 401) {
       await sleep(250);
-      seenByB = (await proxied(webB.url, bobCookie)).status;
+      seenByB = (await proxiedRead(webB.url, bobCookie)).status;
     }
     expect(seenByB).toBe(401);
-    expect((await proxied(webA.url, bobCookie)).status).toBe(401);
+    expect((await proxiedRead(webA.url, bobCookie)).status).toBe(401);
 
     // Alice was never signed out, and nothing was revoked in her family.
-    for (const url of [webA.url, webB.url]) expect((await proxied(url, alice)).status).toBe(200);
+    for (const url of [webA.url, webB.url])
+      expect((await proxiedRead(url, alice)).status).toBe(200);
     expect(familyReport(api.databasePath, aliceTokens.refreshToken).revokedUnrotated).toBe(0);
   });
 });

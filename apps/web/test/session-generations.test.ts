@@ -15,6 +15,7 @@ import {
   type Server,
   familyReport,
   newSecret,
+  proxiedRead,
   signInOverHttp,
   startApi,
   startRedis,
@@ -30,7 +31,6 @@ import {
  */
 const ACCESS_TOKEN_TTL = 3;
 const secret = newSecret();
-const articles = "/api/upstream/jsonapi/node/article?page[limit]=1";
 
 let dataDir: string;
 let api: ApiServer;
@@ -61,17 +61,10 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-function proxied(webUrl: string, jar: CookieJar) {
-  return fetch(`${webUrl}${articles}`, {
-    headers: { cookie: jar.header(), "x-csrf": "1" },
-    redirect: "manual",
-  });
-}
-
 /** Waits for the access token to expire, then reads through `webUrl`: one refresh. */
 async function refreshThrough(webUrl: string, jar: CookieJar): Promise<void> {
   await waitUntil((await tokensOf(jar, secret)).accessTokenExpiresAt);
-  const response = await proxied(webUrl, jar);
+  const response = await proxiedRead(webUrl, jar);
   expect(response.status).toBe(200);
   jar.apply(response);
 }
@@ -103,7 +96,7 @@ describe("session generations (two instances, Redis, 3 s tokens)", () => {
     // After the grace window (1 s), while the newest access token is not yet due: the saved
     // cookie is served with the newest tokens and given the newest cookie.
     await new Promise((resolve) => setTimeout(resolve, 1_300));
-    const replay = await proxied(webB.url, saved);
+    const replay = await proxiedRead(webB.url, saved);
     expect(replay.status).toBe(200);
     const adopted = saved.clone();
     adopted.apply(replay);
@@ -117,7 +110,8 @@ describe("session generations (two instances, Redis, 3 s tokens)", () => {
     });
 
     // The newest cookie keeps working, on both instances.
-    for (const url of [webA.url, webB.url]) expect((await proxied(url, current)).status).toBe(200);
+    for (const url of [webA.url, webB.url])
+      expect((await proxiedRead(url, current)).status).toBe(200);
     const final = familyReport(api.databasePath, first.refreshToken);
     expect(final.revokedUnrotated).toBe(0);
     expect(final.live).toBe(1);
@@ -137,12 +131,12 @@ describe("session generations without Redis, across a restart", () => {
     await web.stop();
     web = await startWeb({ apiUrl: api.url, secret, env, port: web.port });
     try {
-      const stale = await proxied(web.url, saved);
+      const stale = await proxiedRead(web.url, saved);
       expect(stale.status).toBe(401);
       expect(await stale.json()).toEqual({ error: "session_expired" });
 
       await waitUntil((await tokensOf(current, secret)).accessTokenExpiresAt);
-      const fresh = await proxied(web.url, current);
+      const fresh = await proxiedRead(web.url, current);
       expect(fresh.status).toBe(200);
       expect(familyReport(api.databasePath, first.refreshToken)).toEqual({
         refreshes: 4,

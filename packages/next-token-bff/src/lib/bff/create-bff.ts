@@ -6,7 +6,7 @@ import { redisConnection } from "../redis/redis-connection.js";
 import { type Logger, logFunctions } from "../runtime/logger.js";
 import type { SessionCacheOptions } from "../session/session-cache.js";
 import { createSignInLimiter } from "../sign-in/sign-in-limiter.js";
-import type { UpstreamRoute, UpstreamRouteOptions } from "../upstream/upstream-route.js";
+import type { UpstreamProxyOptions, UpstreamRoute } from "../upstream/upstream-route.js";
 import { type BffCore, createBffCore } from "./bff.js";
 import { loadRefreshConfig } from "../config/refresh-config.js";
 import { sessionStoresFor } from "./stores-from-config.js";
@@ -30,7 +30,7 @@ export interface CreateBffOptions {
   /** Where the catch-all route serves the library's routes. Default: see {@link BffRoutes}. */
   routes?: Partial<BffRoutes>;
   /** The upstream proxy's options (allowed paths, headers, limits, pool). Default: see `UpstreamRouteOptions`. */
-  upstream?: Omit<UpstreamRouteOptions, "getBff" | "refresh" | "refreshSkewSeconds" | "mountPath">;
+  upstream?: UpstreamProxyOptions;
   /** Answer upstream reads in `proxy.ts`, skipping Next's route pipeline. Default: `true`. */
   upstreamReadsInProxy?: boolean;
   /** Runs around what `proxy` does for pages, e.g. to add a Content-Security-Policy nonce. Default: none. */

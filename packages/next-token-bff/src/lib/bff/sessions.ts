@@ -6,12 +6,8 @@ import {
 import { type ActiveSession, readRequestSession, requireSession } from "../session/next-session.js";
 import { bearerHeader } from "../providers/bearer.js";
 import type { SessionReadResult } from "../session/session-reader.js";
-import {
-  type ServerUpstreamClient,
-  type ServerUpstreamOptions,
-  createServerUpstream,
-} from "../upstream/server-client.js";
-import type { UpstreamRouteOptions } from "../upstream/upstream-route.js";
+import { type ServerUpstreamClient, createServerUpstream } from "../upstream/server-client.js";
+import type { UpstreamProxyOptions } from "../upstream/upstream-route.js";
 import type { BffCore } from "./bff.js";
 
 /** The session and the upstream as pages, server actions and route handlers read them. */
@@ -38,13 +34,13 @@ export interface BffSessions {
   withAuth(callbackPath: string): Promise<string>;
   upstream(
     callbackPath: string,
-    options?: Pick<ServerUpstreamOptions, "timeoutMs" | "maxResponseBytes">,
+    options?: { timeoutMs?: number; maxResponseBytes?: number },
   ): Promise<ServerUpstreamClient>;
 }
 
 export function createBffSessions(deps: {
   getCore: () => BffCore;
-  upstreamOptions: Pick<UpstreamRouteOptions, "allowedPathPrefixes" | "pool"> | undefined;
+  upstreamOptions: Pick<UpstreamProxyOptions, "allowedPathPrefixes" | "pool"> | undefined;
   loginPath: string;
   refreshPath: string;
 }): BffSessions {

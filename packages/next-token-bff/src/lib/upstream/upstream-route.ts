@@ -7,7 +7,7 @@ import { errorResponse } from "./errors.js";
 import { answerToResponse, callUpstream, discardAnswer } from "./forward.js";
 import { verdictOf } from "./answer-peek.js";
 import { type ProxySession, readProxySession } from "../session/proxy-session.js";
-import type { RefreshHook, RefreshedSession } from "./refresh-hook.js";
+import type { RefreshHook } from "./refresh-hook.js";
 import { readRequestBody } from "./request-body.js";
 import { requestHeaderAllowList, upstreamRequestHeaders } from "./request-headers.js";
 import { defaultResponseContentTypes, responseHeaderAllowList } from "./response-headers.js";
@@ -21,6 +21,7 @@ import {
 } from "./upstream-path.js";
 import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import { accessTokenDue } from "../session/token-due.js";
+import { isBffError } from "../errors/bff-error.js";
 import { sessionConcurrency } from "./session-concurrency.js";
 
 /** The HTTP methods the upstream route serves. */
@@ -29,11 +30,8 @@ export const upstreamRouteMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DEL
 export type UpstreamRouteMethod = (typeof upstreamRouteMethods)[number];
 
 /** Options of {@link createUpstreamRoute}; only `getBff` is required. */
-export interface UpstreamRouteOptions {
-  /** Returns the app's BFF (built on first use). Required. */
-  getBff: () => SessionContext;
-  /** Where the route is mounted. Default `/api/upstream`. */
-  mountPath?: string;
+/** What an app may set of the upstream proxy (`createBff({ upstream })`). */
+export interface UpstreamProxyOptions {
   /** Upstream path prefixes that may be reached. Default: the configuration's `UPSTREAM_PATHS`. */
   allowedPathPrefixes?: string[];
   /** What a decoded path segment may look like. Default `/^[A-Za-z0-9_~.-]+$/`. */
@@ -72,7 +70,15 @@ export interface UpstreamRouteOptions {
   pool?: UpstreamPoolOptions;
   /** Also end the session on an upstream 403 (for upstreams that answer 403 to dead tokens). Default: `false`. */
   endSessionOnForbidden?: boolean;
-  /** Token refresh (issue 5). Without it, an upstream 401 ends the session at once. Default: none. */
+}
+
+/** Options of {@link createUpstreamRoute}: the app's settings and the parts the composition wires. */
+export interface UpstreamRouteOptions extends UpstreamProxyOptions {
+  /** Returns the app's BFF (built on first use). Required. */
+  getBff: () => SessionContext;
+  /** Where the route is mounted. Default `/api/upstream`. */
+  mountPath?: string;
+  /** Token refresh. Without it, an upstream 401 ends the session at once. Default: none. */
   refresh?: RefreshHook;
   /** With `refresh`: refresh before forwarding when the access token expires this soon. Default 30. */
   refreshSkewSeconds?: number;
@@ -277,9 +283,12 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
      * dead): the session ends. `failed`: the hook threw (say, the token endpoint is down): the
      * session is kept and the request fails with 503 `refresh_unavailable`.
      */
-    async function refresh(reason: "due" | "rejected"): Promise<"ok" | "refused" | "failed"> {
-      if (options.refresh === undefined || refreshed.length > 0) return "refused";
-      let result: RefreshedSession | null;
+    let refreshes = 0;
+    async function refresh(
+      reason: "due" | "rejected",
+    ): Promise<"ok" | "refused" | "failed" | "stale"> {
+      if (options.refresh === undefined || refreshes > 0) return "refused";
+      let result: Awaited<ReturnType<RefreshHook>>;
       try {
         result = await options.refresh({
           claims,
@@ -289,18 +298,34 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
           request,
         });
       } catch (error) {
-        log("token refresh failed", error);
+        // The refresher has logged why (or the Redis connection has, once per outage).
+        if (!isBffError(error, "refresh_unavailable")) log("token refresh failed", error);
         return "failed";
       }
       if (result === null) return "refused";
+      if ("stale" in result) return "stale";
+      // Adopting the session's newest tokens is not a refresh: a refusal of those may still be.
+      if (result.adopted !== true) refreshes += 1;
       refreshed.push(result.claims);
       setCookies.push(...result.setCookies);
       claims = result.claims;
       return "ok";
     }
+    // An older cookie whose session lives on elsewhere: this browser signs in again.
+    const staleNow = () => {
+      body?.discard();
+      return errorResponse("session_expired", {
+        setCookies: clearSessionCookies(
+          s.bff.cookieName,
+          active.cookieNames,
+          s.bff.config.secureCookies,
+        ),
+      });
+    };
     const endNow = () => {
       body?.discard();
-      return endSession(s, active, [active.claims, ...refreshed]);
+      // The newest claims first: their refresh token is the one to revoke.
+      return endSession(s, active, [...refreshed].reverse().concat(active.claims));
     };
     // The token endpoint failed (unreachable, 5xx): 503, the session is kept (issue 5).
     const failNow = () => {
@@ -311,6 +336,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     if (options.refresh !== undefined && accessTokenDue(claims, skewMs, Date.now())) {
       const result = await refresh("due");
       if (result === "refused") return endNow();
+      if (result === "stale") return staleNow();
       // A token that is due but not yet expired is still worth a try.
       if (result === "failed" && accessTokenDue(claims, 0, Date.now())) return failNow();
     }
@@ -343,6 +369,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       if (body?.tooLarge === true) return errorResponse("body_too_large");
       const result = replayable ? await refresh("rejected") : "refused";
       if (result === "refused") return endNow();
+      if (result === "stale") return staleNow();
       if (result === "failed") return failNow();
       outcome = await send(body?.replay() ?? null);
       if (outcome.ok && (await verdictOf(s.bff.provider, outcome)) === "token_invalid") {
