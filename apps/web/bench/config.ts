@@ -8,7 +8,9 @@ import { demoUsers } from "../test/support/context";
  * and round, default 8), BENCH_WARMUP (s per scenario, default 3), BENCH_ROUNDS (2),
  * BENCH_CONNECTIONS (10), BENCH_SIGNINS (10), BENCH_STORMS (3), BENCH_STORM_SIZE (100),
  * BENCH_SCENARIOS (e.g. "b,c"; default all), BENCH_SKIP_BUILD=1, BENCH_CPU_PROF=<dir>
- * (`node --cpu-prof` on `next start`), BENCH_RATE (total req/s, diagnostics), BENCH_HOLD (s to
+ * (`node --cpu-prof` on `next start` of the app, and of the bare app in <dir>/floor; the measured
+ * windows go to <dir>/windows.json for `bench/profile-summary.ts`), BENCH_RATE (total req/s,
+ * diagnostics), BENCH_HOLD (s to
  * keep the servers up first), BENCH_OUTPUT (file to append to; `-` = don't write), BENCH_LABEL
  * (a note for the section), BENCH_BASELINE_DIST and BENCH_SIGNIN_BASELINE_SCOPE (below). Only
  * sign-in: BENCH_SCENARIOS=none BENCH_STORMS=0.
@@ -17,6 +19,8 @@ export const webDir = path.join(path.dirname(fileURLToPath(import.meta.url)), ".
 export const repoRoot = path.join(webDir, "..", "..");
 /** The bench's own build folder: a developer's `.next` and the tests' `.next-test` stay. */
 export const benchDistDir = ".next-bench";
+/** The bare Next.js app the floor scenarios (f, p) run on: not product code. */
+export const floorAppDir = path.join(webDir, "bench", "floor-app");
 
 export const config = {
   duration: numberFromEnv("BENCH_DURATION", 8, 1),
@@ -41,7 +45,7 @@ export const config = {
   signInBaselineScope: process.env.BENCH_SIGNIN_BASELINE_SCOPE || undefined,
   /** Diagnostics: keep the servers up this many seconds after sign-in, before measuring. */
   hold: numberFromEnv("BENCH_HOLD", 0, 0),
-  only: (process.env.BENCH_SCENARIOS ?? "a,b,r,c,d").split(",").map((s) => s.trim()),
+  only: (process.env.BENCH_SCENARIOS ?? "a,b,r,c,d,t,f,p,m,o").split(",").map((s) => s.trim()),
   skipBuild: process.env.BENCH_SKIP_BUILD === "1",
   output: process.env.BENCH_OUTPUT ?? path.join(repoRoot, "docs", "benchmarks.md"),
   chartPath: path.join(repoRoot, "docs", "bench-latest.svg"),

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { cannon } from "../../../bench-support/load.js";
 import { config } from "./config";
 import { stable } from "./payloads";
@@ -15,19 +17,33 @@ export interface Measurement {
   latencies: number[];
   webCpuMs: number;
   apiCpuMs: number;
+  /** nginx's, when the scenario goes through the balancer. */
+  balancerCpuMs: number;
+  /** When it ran: µs of the monotonic clock, the one `--cpu-prof` profiles are stamped with. */
+  window: { startUs: number; endUs: number };
   non2xx: number;
   errors: number;
   mismatches: number;
 }
 
+/** CPU of a server's process tree, or of all servers behind a balancer. */
+const cpuOf = (server: BenchServer | undefined) =>
+  (server === undefined ? [] : (server.members ?? [server])).reduce(
+    (sum, member) => sum + treeCpuMs(member.pid),
+    0,
+  );
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
 async function measure(spec: ScenarioSpec, round: number, api: BenchServer): Promise<Measurement> {
   const { connections, duration, rate } = config;
   const latencies: number[] = [];
   const expected = spec.expectBody === undefined ? undefined : stable(spec.expectBody);
-  const web = spec.web;
-  const webBefore = web === undefined ? 0 : treeCpuMs(web.pid);
+  const { web, balancer } = spec;
+  const webBefore = cpuOf(web);
+  const balancerBefore = cpuOf(balancer);
   const apiBefore = treeCpuMs(api.pid);
   const started = performance.now();
+  const startUs = monotonicUs();
   const result = await cannon(
     {
       url: spec.url,
@@ -42,6 +58,7 @@ async function measure(spec: ScenarioSpec, round: number, api: BenchServer): Pro
     },
     (ms) => latencies.push(ms),
   );
+  const endUs = monotonicUs();
   const seconds = (performance.now() - started) / 1000;
   const requests = result.requests.total;
   return {
@@ -50,8 +67,10 @@ async function measure(spec: ScenarioSpec, round: number, api: BenchServer): Pro
     requests,
     reqPerSec: requests / seconds,
     latencies,
-    webCpuMs: web === undefined ? 0 : treeCpuMs(web.pid) - webBefore,
+    webCpuMs: cpuOf(web) - webBefore,
     apiCpuMs: treeCpuMs(api.pid) - apiBefore,
+    balancerCpuMs: cpuOf(balancer) - balancerBefore,
+    window: { startUs, endUs },
     non2xx: result.non2xx,
     errors: result.errors,
     mismatches: result.mismatches,
@@ -79,4 +98,16 @@ export async function runLoad(specs: ScenarioSpec[], api: BenchServer): Promise<
     }
   }
   return measurements;
+}
+
+/** When each scenario ran, for `bench/profile-summary.ts --windows` (profile clock, µs). */
+export function writeWindows(dir: string, measurements: Measurement[]): void {
+  const windows = measurements.map(({ key, round, requests, window }) => ({
+    key,
+    round,
+    requests,
+    ...window,
+  }));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "windows.json"), `${JSON.stringify(windows, null, 1)}\n`);
 }

@@ -13,6 +13,8 @@ export interface StormResult {
   revoked: number;
   newTokens: number;
   wallMs: number;
+  /** Answers per instance, when a balancer says which one served them (`X-Bench-Instance`). */
+  servedBy: Map<string, number>;
 }
 
 /**
@@ -53,6 +55,7 @@ async function refreshStorm(
     : await freshSession(webUrl, secret);
   const headers = { cookie: jar.header(), "x-csrf": "1", accept };
   const statuses = new Map<number, number>();
+  const servedBy = new Map<string, number>();
   const cookies = new Set<string>();
   const started = performance.now();
   const latencies = await Promise.all(
@@ -61,6 +64,8 @@ async function refreshStorm(
         const response = await fetch(`${webUrl}/api/upstream${upstreamPath}`, { headers });
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        const instance = response.headers.get("x-bench-instance");
+        if (instance !== null) servedBy.set(instance, (servedBy.get(instance) ?? 0) + 1);
         for (const line of response.headers.getSetCookie()) {
           if (line.startsWith(`${sessionCookie}=`)) cookies.add(line.split(";", 1)[0] ?? "");
         }
@@ -78,18 +83,23 @@ async function refreshStorm(
     revoked: family.revokedUnrotated,
     newTokens: cookies.size,
     wallMs,
+    servedBy,
   };
 }
 
-/** BENCH_STORMS pairs: a control storm, then the same storm with an expired session. */
+/**
+ * BENCH_STORMS pairs: a control storm, then the same storm with an expired session. `webUrl` may
+ * be a balancer over several instances (the sign-ins go through it too).
+ */
 export async function runStorms(
   webUrl: string,
   secret: string,
   databasePath: string,
+  label = "",
 ): Promise<StormResult[]> {
   const results: StormResult[] = [];
   for (let index = 0; index < config.storms; index += 1) {
-    console.log(`… refresh storm ${index + 1}`);
+    console.log(`… refresh storm ${index + 1}${label}`);
     // The control first: the same storm with a session that needs no refresh.
     results.push(await refreshStorm(webUrl, secret, databasePath, false));
     await sleep(500);

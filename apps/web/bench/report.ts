@@ -3,9 +3,11 @@ import { describeMachine, packageVersions } from "../../../bench-support/machine
 import { sectionTime } from "../../../bench-support/report-file.js";
 import { alignedTable, fixed } from "../../../bench-support/stats.js";
 import { type ChartBar, barChartSvg } from "./chart";
+import type { ClusterStart } from "./cluster";
 import { config, repoRoot, upstreamPath, webDir } from "./config";
 import type { Measurement } from "./load";
 import type { StormResult } from "./refresh-storm";
+import { clusterParagraph, floorAndClusterLines } from "./report-floor";
 import { verdict } from "./report-format";
 import { signInLines, signInParagraph } from "./report-sign-in";
 import { stormLines, stormParagraph, stormTable } from "./report-storms";
@@ -25,6 +27,10 @@ export interface ReportInput {
   signIns: SignInTimes;
   singles: SingleRequestTimes;
   stormResults: StormResult[];
+  /** Two instances: how they started, who served the check reads, their storms. */
+  cluster: ClusterStart | undefined;
+  servedBy: { pair: string[]; one: string[] } | undefined;
+  clusterStorms: StormResult[];
   peakRss: number;
   loadBefore: number[];
   loadAfter: number[];
@@ -62,6 +68,7 @@ export function renderReport(input: ReportInput): { markdown: string; svg: strin
       ...throughputLines(summary, input.measurements, input.singles),
       ...signInLines(input.signIns),
       ...stormLines(input.stormResults, input.singles),
+      ...floorAndClusterLines(summary, input.measurements, input.clusterStorms),
       cookieLine(input.cookieBytes),
     ],
     [false, true, true, false],
@@ -71,7 +78,7 @@ export function renderReport(input: ReportInput): { markdown: string; svg: strin
     `## Web proxy bench, ${when}${label === "" ? "" : ` (${label})`}`,
     "",
     ...machineLines(input.loadBefore, input.loadAfter),
-    `- Setup (\`npm run bench\`, \`apps/web/bench/run.ts\`): \`next build\` + \`next start\` (NODE_ENV=production, \`.next-bench\`), the reference API (\`node apps/api/dist/cli.js serve\`, temp SQLite, demo data, login limits raised, 24 h access tokens) and autocannon in the bench process, all on this machine's cores, loopback. Signed in as alice through next-auth's credentials callback. Payload: the API's answer to \`GET ${upstreamPath}\`, ${input.bytes} B, checked in every response of a and b (byte for byte up to JSON:API's random \`item--\` keys of omitted items) and c (same length).`,
+    `- Setup (\`npm run bench\`, \`apps/web/bench/run.ts\`): \`next build\` + \`next start\` (NODE_ENV=production, \`.next-bench\`), the reference API (\`node apps/api/dist/cli.js serve\`, temp SQLite, demo data, login limits raised, 24 h access tokens) and autocannon in the bench process, all on this machine's cores, loopback. Signed in as alice through next-auth's credentials callback. The bare Next.js app of t/f and d/p (\`apps/web/bench/floor-app\`, same Next, its own \`.next-bench\`) runs beside it with alice's access token as its fixed bearer. Payload: the API's answer to \`GET ${upstreamPath}\`, ${input.bytes} B, checked in every response of a and b (byte for byte up to JSON:API's random \`item--\` keys of omitted items) and c (same length).`,
     `- Load: ${connections} connections, pipelining 1; ${warmup} s warm-up per scenario (discarded), then ${rounds} round(s) of ${duration} s per scenario, every other round in reverse order, 1 s pause between. Latencies from autocannon's per-response timings (sub-millisecond). CPU: utime + stime from \`/proc/<pid>/stat\` of the \`next start\` process tree (resp. the API's) over the scenario ÷ requests. Colleagues' test suites share the machine: compare rows of one section, and ratios rather than absolute numbers.`,
     "",
     scenarioTable(summary, input.measurements),
@@ -86,6 +93,7 @@ export function renderReport(input: ReportInput): { markdown: string; svg: strin
     "",
     stormTable(input.stormResults),
     "",
+    ...clusterParagraph(input.cluster, input.servedBy, input.clusterStorms),
     `Session cookie: ${input.cookieBytes.map((n) => `${n} B`).join(" + ")} (\`name=value\` as the browser sends it). Web server peak RSS (VmHWM, largest process of the tree): ${fixed(input.peakRss / 2 ** 20, 1)} MiB.`,
     "",
     `![req/s and web CPU per request](bench-latest.svg) (\`docs/bench-latest.svg\`, redrawn by every run)`,

@@ -1,11 +1,12 @@
 import { accept, config, upstreamPath } from "./config";
+import { type ExtraPayloads, extraScenarios } from "./extra-scenarios";
 import type { Payloads } from "./payloads";
 import type { BenchServer } from "./servers";
 import type { ServerSet } from "./start-servers";
 
 /** One load scenario: what autocannon requests and whose CPU it counts. */
 export interface ScenarioSpec {
-  key: "a" | "b" | "r" | "c" | "d" | "e";
+  key: "a" | "b" | "r" | "c" | "d" | "e" | "t" | "f" | "p" | "m" | "o";
   name: string;
   request: string;
   url: string;
@@ -14,9 +15,11 @@ export interface ScenarioSpec {
   expectBody?: string;
   /** The web server whose CPU is counted; none when the API is measured directly. */
   web: BenchServer | undefined;
+  /** A balancer in front of `web`, whose CPU is counted apart. */
+  balancer?: BenchServer;
 }
 
-const scenarioNames: Record<ScenarioSpec["key"], string> = {
+const scenarioNames: Record<"a" | "b" | "r" | "c" | "d" | "e", string> = {
   a: "a API directly (bearer)",
   b: "b through /api/upstream",
   r: "b′ same, route handler only",
@@ -27,10 +30,11 @@ const scenarioNames: Record<ScenarioSpec["key"], string> = {
 
 /** The scenarios BENCH_SCENARIOS asks for, in report order. */
 export function scenarios(
-  { api, web, routeOnly }: ServerSet,
-  payloads: Payloads,
-  session: { cookie: string; accessToken: string },
+  servers: ServerSet,
+  payloads: Payloads & ExtraPayloads,
+  session: { cookie: string; accessToken: string; clusterCookie: string | undefined },
 ): ScenarioSpec[] {
+  const { api, web, routeOnly } = servers;
   const { directBody, bytes, proxiedHeaders, floorUrl, floorBody, pageBytes } = payloads;
   const all: ScenarioSpec[] = [
     {
@@ -90,6 +94,7 @@ export function scenarios(
       headers: { cookie: session.cookie },
       web,
     },
+    ...extraScenarios(servers, payloads, session),
   ];
   return all.filter((spec) => config.only.includes(spec.key));
 }

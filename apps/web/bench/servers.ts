@@ -16,6 +16,8 @@ export interface BenchServer {
   url: string;
   /** The `timeout` wrapper's pid; the server is its descendant. */
   pid: number;
+  /** Several servers behind one URL (a balancer): CPU is counted over these instead of `pid`. */
+  members?: BenchServer[];
   output: () => string;
   stop: () => Promise<void>;
 }

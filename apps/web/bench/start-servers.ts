@@ -1,4 +1,5 @@
 import path from "node:path";
+import { type ClusterStart, startCluster } from "./cluster";
 import { config, maxSeconds, tokenTtl } from "./config";
 import { type BenchServer, startBenchApi, startBenchWeb } from "./servers";
 
@@ -10,6 +11,10 @@ export interface ServerSet {
   routeOnly: BenchServer | undefined;
   /** BENCH_SIGNIN_BASELINE_SCOPE: the app once more, asking the API for that scope. */
   signInBaselineWeb: BenchServer | undefined;
+  /** m and o: two instances with Redis behind nginx (or why not). */
+  cluster: ClusterStart | undefined;
+  /** f and p: the bare Next.js app, started after sign-in (it needs the session's bearer). */
+  floor?: BenchServer;
 }
 
 /**
@@ -19,10 +24,10 @@ export interface ServerSet {
 export async function startServers(
   databasePath: string,
   secret: string,
-  started: BenchServer[],
+  started: Pick<BenchServer, "stop">[],
 ): Promise<ServerSet> {
   const { cpuProfileDir, only, baselineDist, signInBaselineScope } = config;
-  const keep = (server: BenchServer) => {
+  const keep = <T extends Pick<BenchServer, "stop">>(server: T) => {
     started.push(server);
     return server;
   };
@@ -64,5 +69,9 @@ export async function startServers(
             env: { UPSTREAM_SCOPE: signInBaselineScope },
           }),
         );
-  return { api, web, routeOnly, signInBaselineWeb };
+  const cluster =
+    only.includes("m") || only.includes("o")
+      ? await startCluster(api.url, secret, keep)
+      : undefined;
+  return { api, web, routeOnly, signInBaselineWeb, cluster };
 }
