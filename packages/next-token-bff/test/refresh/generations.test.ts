@@ -142,6 +142,21 @@ describe("session generations", () => {
   });
 });
 
+describe("a refresh storm", () => {
+  it("gives every request that shared the refresh the same new cookie (one encoding)", async () => {
+    const { upstream, refresher } = setup();
+    const claims = expired(sampleClaims({ refreshToken: "refresh-0" }));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => refresher.refreshClaims(claims, { cookieHeader: null })),
+    );
+    expect(upstream.refreshes).toBe(1);
+    const cookies = new Set(
+      results.map((result) => (result.status === "refreshed" ? result.cookies.setCookies[0] : "")),
+    );
+    expect(cookies.size).toBe(1);
+  });
+});
+
 describe("session reads (next-auth's jwt callback)", () => {
   it("write back the newest generation, never the older cookie they were given", async () => {
     const { refresher, bff } = setup();

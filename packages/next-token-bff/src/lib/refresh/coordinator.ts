@@ -7,7 +7,13 @@ import type { UpstreamTokens } from "../providers/types.js";
  * try again on a later request.
  */
 export type RefreshOutcome =
-  { ok: true; tokens: UpstreamTokens } | { ok: false; reason: "expired" | "unavailable" };
+  | {
+      ok: true;
+      tokens: UpstreamTokens;
+      /** When the upstream answered, epoch ms: the same for every request sharing the outcome. */
+      issuedAt?: number;
+    }
+  | { ok: false; reason: "expired" | "unavailable" };
 
 /**
  * How a request got its outcome: `leader` made the upstream call, `joined` waited for a

@@ -33,5 +33,7 @@ function readOutcome(value: unknown): RefreshOutcome | null {
     return { ok: false, reason: entry.reason };
   }
   const tokens = entry.ok === true ? readStoredTokens(entry.tokens) : null;
-  return tokens === null ? null : { ok: true, tokens };
+  if (tokens === null) return null;
+  const { issuedAt } = entry as { issuedAt?: unknown };
+  return typeof issuedAt === "number" ? { ok: true, tokens, issuedAt } : { ok: true, tokens };
 }

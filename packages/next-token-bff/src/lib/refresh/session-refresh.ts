@@ -162,7 +162,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     try {
       const tokens = await bff.provider.refresh(refreshToken);
       lost.take(refreshKey);
-      return { ok: true, tokens };
+      return { ok: true, tokens, issuedAt: Date.now() };
     } catch (error) {
       if (error instanceof BffError && error.code === "session_expired") {
         if (lost.take(refreshKey)) {
@@ -288,7 +288,8 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
       ...base,
       ...outcome.tokens,
       generation: generationOf(base) + 1,
-      accessTokenIssuedAt: now,
+      // The outcome's own time: requests sharing a refresh share one cookie encoding.
+      accessTokenIssuedAt: outcome.issuedAt ?? now,
       lastActivityAt,
     };
     if (role === "leader") await recordGeneration(bff, next, outcome.tokens);
