@@ -10,21 +10,16 @@ interface EntryPoint {
 }
 
 /**
- * Reads the upstream with the session's access token while rendering (server side), and lets
- * the browser fire several proxied calls at once. Both keep working across token expiry: the
- * proxy refreshes before this render, and the upstream route refreshes for the browser calls.
+ * Reads the upstream with the session's access token while rendering (server side, through
+ * `bff.upstream`), and lets the browser fire several proxied calls at once. Both keep working
+ * across token expiry and older cookies: the proxy refreshes before this render, a token the
+ * upstream refuses goes through the refresh route and back, and the upstream route refreshes
+ * for the browser calls.
  */
 export default async function ConnectionPage() {
-  const { claims } = await bff.requireFreshSession("/connection");
-  const base = bff.config.upstream.baseUrl.replace(/\/+$/, "");
-  const answer = await fetch(`${base}/jsonapi`, {
-    headers: { authorization: `Bearer ${claims.accessToken}`, accept: "application/vnd.api+json" },
-    cache: "no-store",
-  });
-  // A 401 for a token that is not due is shown as it is (no redirect, so no loop); the server
-  // upstream client (`createServerUpstream`) is the helper that handles it with a refresh.
-  const entry = answer.ok ? ((await answer.json()) as EntryPoint) : null;
-  const upstreamUserId = entry?.meta?.links?.me?.meta?.id ?? null;
+  const upstream = await bff.upstream("/connection");
+  const answer = await upstream.get<EntryPoint>("/jsonapi");
+  const upstreamUserId = answer.ok ? (answer.document?.meta?.links?.me?.meta?.id ?? null) : null;
 
   return (
     <div className="stack">
@@ -37,8 +32,8 @@ export default async function ConnectionPage() {
           <dt>You are, says the upstream</dt>
           <dd data-testid="server-user">{upstreamUserId ?? "—"}</dd>
           <dt>Access token valid until</dt>
-          <dd data-testid="token-expires" data-value={claims.accessTokenExpiresAt}>
-            {new Date(claims.accessTokenExpiresAt).toISOString()}
+          <dd data-testid="token-expires" data-value={upstream.session.accessTokenExpiresAt}>
+            {new Date(upstream.session.accessTokenExpiresAt).toISOString()}
           </dd>
         </dl>
       </section>
