@@ -213,10 +213,18 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
 export async function closeRedisConnections(): Promise<void> {
   const all = [...connections().values()];
   connections().clear();
+  // QUIT waits for an answer: only a connected client gets one (an offline subscriber would
+  // queue it for ever); the others are simply disconnected.
+  const close = async (redis: Redis) => {
+    if (redis.status !== "ready") {
+      redis.disconnect();
+      return;
+    }
+    await redis.quit().catch(() => {
+      redis.disconnect();
+    });
+  };
   await Promise.all(
-    all.flatMap((connection) => [
-      connection.client.quit().catch(() => connection.client.disconnect()),
-      connection.subscriber.quit().catch(() => connection.subscriber.disconnect()),
-    ]),
+    all.flatMap((connection) => [close(connection.client), close(connection.subscriber)]),
   );
 }
