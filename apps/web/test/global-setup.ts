@@ -91,7 +91,13 @@ export default async function setup(project: TestProject) {
     [nextBin, "start", "-p", String(webPort), "-H", "127.0.0.1"],
     {
       cwd: webDir,
-      env: webServerEnv({ url: webUrl, secret: sessionSecret, apiUrl, distDir: testDistDir }),
+      env: {
+        ...webServerEnv({ url: webUrl, secret: sessionSecret, apiUrl, distDir: testDistDir }),
+        // The browser's address goes upstream (Next puts the socket's in X-Forwarded-For), so
+        // the API counts failures per browser and can lock one out (C1); with 0 it would count
+        // none, its own address being every browser's.
+        TRUSTED_PROXY_HOPS: "1",
+      },
     },
   );
   await waitForHttp(`${webUrl}/`, 30_000, web.output);
