@@ -63,6 +63,14 @@ export function createBff(options: CreateBffOptions = {}): Bff {
   const env = options.env ?? process.env;
   const log = logFunctions(options.logger);
   let parts: { core: BffCore; refresher: SessionRefresher; upstream: UpstreamRoute } | undefined;
+  const routes: BffRoutes = {
+    auth: "/api/auth",
+    upstream: "/api/upstream",
+    refresh: "/api/session/refresh",
+    signOutEverywhere: "/api/session/end-all",
+    ...options.routes,
+  };
+  const loginPath = options.loginPath ?? "/login";
 
   function build() {
     if (parts !== undefined) return parts;
@@ -88,15 +96,15 @@ export function createBff(options: CreateBffOptions = {}): Bff {
       log: log.failure,
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    const getCore = () => core;
+    const builtCore = () => core;
     const refresher = createSessionRefresher({
-      getBff: getCore,
+      getBff: builtCore,
       coordinator: stores.coordinator,
       skewSeconds: shared.skewSeconds,
     });
     const upstream = createUpstreamRoute({
       ...options.upstream,
-      getBff: getCore,
+      getBff: builtCore,
       mountPath: routes.upstream,
       refresh: createUpstreamRefreshHook(refresher),
       refreshSkewSeconds: refresher.skewMs / 1000,
@@ -106,14 +114,6 @@ export function createBff(options: CreateBffOptions = {}): Bff {
     return parts;
   }
 
-  const routes: BffRoutes = {
-    auth: "/api/auth",
-    upstream: "/api/upstream",
-    refresh: "/api/session/refresh",
-    signOutEverywhere: "/api/session/end-all",
-    ...options.routes,
-  };
-  const loginPath = options.loginPath ?? "/login";
   const getCore = () => build().core;
   const sessions = createBffSessions({
     getCore,
