@@ -14,6 +14,7 @@ import {
   type Server,
   familyReport,
   newSecret,
+  proxiedRead,
   signInOverHttp,
   startApi,
   startRedis,
@@ -31,7 +32,6 @@ import { ifStarted } from "../../../test-support/hooks.js";
  */
 const ACCESS_TOKEN_TTL = 3;
 const secret = newSecret();
-const articles = "/api/upstream/jsonapi/node/article?page[limit]=1";
 
 let dataDir: string;
 let api: ApiServer;
@@ -67,13 +67,6 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-function proxied(webUrl: string, jar: CookieJar, pathAndQuery = articles) {
-  return fetch(`${webUrl}${pathAndQuery}`, {
-    headers: { cookie: jar.header(), "x-csrf": "1" },
-    redirect: "manual",
-  });
-}
-
 /** Signs alice in and waits until her access token has expired. */
 async function expiredSession(webUrl: string) {
   const jar = await signInOverHttp(webUrl, demoUsers.alice.username, demoUsers.alice.password);
@@ -99,7 +92,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     expect(familyReport(api.databasePath, tokens.refreshToken).refreshes).toBe(0);
 
     const responses = await Promise.all(
-      Array.from({ length: 100 }, () => proxied(single.url, jar)),
+      Array.from({ length: 100 }, () => proxiedRead(single.url, jar)),
     );
 
     expect(responses.map((response) => response.status)).toEqual(Array(100).fill(200));
@@ -116,7 +109,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
 
     const responses = await Promise.all(
       Array.from({ length: 100 }, (_, index) =>
-        proxied(index % 2 === 0 ? webA.url : webB.url, jar),
+        proxiedRead(index % 2 === 0 ? webA.url : webB.url, jar),
       ),
     );
 
@@ -130,7 +123,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
 
     // A late request with the old cookie, on either instance, adopts the new tokens.
     for (const web of [webA, webB]) {
-      const late = await proxied(web.url, jar);
+      const late = await proxiedRead(web.url, jar);
       expect(late.status).toBe(200);
       const copy = jar.clone();
       copy.apply(late);
@@ -164,7 +157,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     expect(page.headers.getSetCookie().join("\n")).toMatch(/next-auth\.session-token=;.*Max-Age=0/);
 
     // The same old cookie on an API call: the session is ended (reason expired), not refreshed.
-    const call = await proxied(single.url, jar);
+    const call = await proxiedRead(single.url, jar);
     expect(call.status).toBe(401);
     expect(await call.json()).toEqual({ error: "session_expired" });
   });
@@ -230,14 +223,14 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
   it("A11 the API restarted while signed in: calls fail with 502/503 meanwhile, the session is kept and works after the restart", async () => {
     const jar = await signInOverHttp(single.url, demoUsers.bob.username, demoUsers.bob.password);
     const tokens = await tokensOf(jar, secret);
-    expect((await proxied(single.url, jar)).status).toBe(200);
+    expect((await proxiedRead(single.url, jar)).status).toBe(200);
 
     await api.stop();
-    const during = await proxied(single.url, jar);
+    const during = await proxiedRead(single.url, jar);
     expect(during.status).toBe(502);
     expect(during.headers.getSetCookie()).toEqual([]);
     await waitUntil(tokens.accessTokenExpiresAt);
-    const refreshDuring = await proxied(single.url, jar);
+    const refreshDuring = await proxiedRead(single.url, jar);
     expect(refreshDuring.status).toBe(503);
     expect(await refreshDuring.json()).toEqual({ error: "refresh_unavailable" });
     expect(refreshDuring.headers.getSetCookie()).toEqual([]);
@@ -245,7 +238,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     await api.restart();
     // Past the 1 s during which the failed refresh is remembered.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const after = await proxied(single.url, jar);
+    const after = await proxiedRead(single.url, jar);
     expect(after.status).toBe(200);
     jar.apply(after);
     expect(familyReport(api.databasePath, tokens.refreshToken)).toEqual({
@@ -264,7 +257,9 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     const { jar, tokens } = await expiredSession(webA.url);
     await redis.stop();
 
-    const responses = await Promise.all(Array.from({ length: 20 }, () => proxied(webA.url, jar)));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => proxiedRead(webA.url, jar)),
+    );
 
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(503));
     for (const response of responses) {
@@ -283,7 +278,7 @@ describe("token refresh with an expired access token (reference API, 3 s tokens)
     await redis.restart();
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // ioredis reconnects
     const again = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => proxied(i % 2 === 0 ? webA.url : webB.url, jar)),
+      Array.from({ length: 10 }, (_, i) => proxiedRead(i % 2 === 0 ? webA.url : webB.url, jar)),
     );
     expect(again.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect(familyReport(api.databasePath, tokens.refreshToken)).toEqual({

@@ -14,6 +14,16 @@ export function signInAddress(
   if (request.headers["x-forwarded-for"] !== undefined || trustedProxies === undefined) {
     return request.ip;
   }
-  const trusted = proxyAddr.compile([...trustedProxies]);
-  return trusted(request.socket.remoteAddress ?? "", 0) ? null : request.ip;
+  return trustOf(trustedProxies)(request.socket.remoteAddress ?? "", 0) ? null : request.ip;
+}
+
+/** The configuration's list compiled once, as Fastify compiles it for `trustProxy`. */
+const compiled = new WeakMap<readonly string[], ReturnType<typeof proxyAddr.compile>>();
+function trustOf(list: readonly string[]) {
+  let trust = compiled.get(list);
+  if (trust === undefined) {
+    trust = proxyAddr.compile([...list]);
+    compiled.set(list, trust);
+  }
+  return trust;
 }

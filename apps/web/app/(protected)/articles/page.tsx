@@ -1,17 +1,13 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { omittedCount, pageOffsetOfLink } from "next-token-bff/client";
 import {
   type ArticleListDocument,
-  MAX_OFFSET,
   type Viewer,
   articleListPath,
-  mayCreate,
   toArticleView,
 } from "../../../lib/articles";
 import { bff } from "../../../lib/bff";
-import { ArticleList } from "./article-list";
-import { ArticleSearch } from "./article-search";
+import { ArticlesView, articlePageParams } from "./articles-view";
 import { PermissionMessage } from "./permission-message";
 
 export const metadata: Metadata = { title: "Articles" };
@@ -19,22 +15,8 @@ export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** `?page=` is only ever an offset into the query this page builds (never an upstream URL). */
-function offsetOf(value: string | undefined): number {
-  if (value === undefined || !/^\d{1,9}$/.test(value)) return 0;
-  return Math.min(Number(value), MAX_OFFSET);
-}
-
-const notices: Record<string, string> = { deleted: "The article was deleted." };
-
 export default async function ArticlesPage({ searchParams }: { searchParams: SearchParams }) {
-  const params = await searchParams;
-  const offset = offsetOf(first(params.page));
-  const notice = notices[first(params.notice) ?? ""];
+  const { offset, notice } = articlePageParams(await searchParams);
   const callbackPath = offset > 0 ? `/articles?page=${offset}` : "/articles";
   const upstream = await bff.upstream(callbackPath);
   const { user } = upstream;
@@ -64,58 +46,13 @@ export default async function ArticlesPage({ searchParams }: { searchParams: Sea
   const hidden = omittedCount(document);
 
   return (
-    <div className="stack">
-      <div className="page-head">
-        <h1>Articles</h1>
-        {mayCreate(viewer) ? (
-          <Link className="button" href="/articles/new">
-            New article
-          </Link>
-        ) : null}
-      </div>
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
-      {mayCreate(viewer) ? null : (
-        <p className="muted" data-testid="read-only-notice">
-          {viewer.roles.length > 0
-            ? `You are signed in as ${viewer.roles.join(", ")}: you can read articles but not write them.`
-            : "Your account has no role that may write articles: you can read them only."}
-        </p>
-      )}
-      <ArticleSearch viewer={viewer}>
-        <section className="stack" aria-labelledby="all-articles">
-          <h2 id="all-articles" className="visually-hidden">
-            All articles
-          </h2>
-          <ArticleList articles={articles} viewer={viewer} />
-          {hidden > 0 ? (
-            <p className="muted">
-              {hidden === 1
-                ? "One article on this page is not shown because you may not see it."
-                : `${hidden} articles on this page are not shown because you may not see them.`}
-            </p>
-          ) : null}
-          {prev !== null || next !== null ? (
-            <nav className="pager" aria-label="Pages">
-              {prev !== null ? (
-                <Link href={prev > 0 ? `/articles?page=${prev}` : "/articles"} rel="prev">
-                  ← Newer articles
-                </Link>
-              ) : (
-                <span />
-              )}
-              {next !== null ? (
-                <Link href={`/articles?page=${next}`} rel="next">
-                  Older articles →
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
-        </section>
-      </ArticleSearch>
-    </div>
+    <ArticlesView
+      viewer={viewer}
+      articles={articles}
+      notice={notice}
+      hidden={hidden}
+      prev={prev}
+      next={next}
+    />
   );
 }

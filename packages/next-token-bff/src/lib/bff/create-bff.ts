@@ -2,7 +2,6 @@ import type { NextRequest, NextResponse } from "next/server";
 import { type BffConfig, loadBffConfig } from "../config/bff-config.js";
 import type { UpstreamProvider } from "../providers/types.js";
 import type { SessionRefresher } from "../refresh/session-refresh.js";
-import { redisConnection } from "../redis/redis-connection.js";
 import { type Logger, logFunctions } from "../runtime/logger.js";
 import type { SessionCacheOptions } from "../session/session-cache.js";
 import { createSignInLimiter } from "../sign-in/sign-in-limiter.js";
@@ -79,10 +78,6 @@ export function createBff(options: CreateBffOptions = {}): Bff {
     // With REDIS_URL (several instances) the ended list, the session generations, the sign-in
     // counters and the refresh single-flight live in Redis; otherwise in this process (and the
     // session file).
-    const redis =
-      shared.redisUrl === undefined
-        ? undefined
-        : redisConnection({ url: shared.redisUrl, prefix: shared.redisKeyPrefix, log: log.event });
     const stores = sessionStoresFor(shared, config.secret, log.event);
     const provider =
       typeof options.provider === "function" ? options.provider(config) : options.provider;
@@ -91,7 +86,7 @@ export function createBff(options: CreateBffOptions = {}): Bff {
       ...(provider ? { provider } : {}),
       endedSessions: stores.endedSessions,
       generations: stores.generations,
-      signInLimiter: createSignInLimiter({ limits: config.signInLimits, redis }),
+      signInLimiter: createSignInLimiter({ limits: config.signInLimits, redis: stores.redis }),
       sessionCache: options.sessionCache,
       log: log.failure,
       ...(options.logger ? { logger: options.logger } : {}),

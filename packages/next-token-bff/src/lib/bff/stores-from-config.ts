@@ -1,7 +1,11 @@
 import type { RefreshConfig } from "../config/refresh-config.js";
 import type { RefreshCoordinator } from "../refresh/coordinator.js";
 import { createMemoryRefreshCoordinator } from "../refresh/memory-coordinator.js";
-import { type RefreshLog, redisConnection } from "../redis/redis-connection.js";
+import {
+  type RedisConnection,
+  type RefreshLog,
+  redisConnection,
+} from "../redis/redis-connection.js";
 import { createRedisRefreshCoordinator } from "../refresh/redis-coordinator.js";
 import { type EndedSessionStore, memoryEndedSessionStore } from "../session/ended-sessions.js";
 import { redisEndedSessionStore } from "../session/redis-ended-sessions.js";
@@ -17,6 +21,8 @@ export interface SessionStores {
   endedSessions: EndedSessionStore;
   generations: SessionGenerations;
   coordinator: RefreshCoordinator;
+  /** The Redis connection they share (for the sign-in counters too); none without `REDIS_URL`. */
+  redis: RedisConnection | undefined;
 }
 
 export function sessionStoresFor(
@@ -40,6 +46,7 @@ export function sessionStoresFor(
         graceMs,
         localFallback: config.localFallback,
       }),
+      redis: connection,
     };
   }
   const coordinator = createMemoryRefreshCoordinator({ secret, graceMs });
@@ -48,8 +55,14 @@ export function sessionStoresFor(
       endedSessions: memoryEndedSessionStore(),
       generations: memorySessionGenerations({ maxEntries: config.generationsMaxEntries }),
       coordinator,
+      redis: undefined,
     };
   }
   const file = openSessionFile(config.sessionStorePath, config.generationsMaxEntries);
-  return { endedSessions: file.endedSessions, generations: file.generations, coordinator };
+  return {
+    endedSessions: file.endedSessions,
+    generations: file.generations,
+    coordinator,
+    redis: undefined,
+  };
 }

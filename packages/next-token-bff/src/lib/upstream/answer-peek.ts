@@ -5,25 +5,18 @@ import type { UpstreamAnswer } from "./forward.js";
 /** How much of an error answer's body `classify` sees. */
 export const ANSWER_PEEK_BYTES = 4096;
 
-const verdicts = new WeakMap<UpstreamAnswer, UpstreamVerdict>();
-
 /**
  * The provider's verdict on an answer, from its status, headers and (for error answers) the
  * first {@link ANSWER_PEEK_BYTES} of its body. Reading the body replaces `outcome.answer` with
- * one whose body still starts at the first byte; the verdict is kept per answer, so asking again
- * reads nothing.
+ * one whose body still starts at the first byte. Asked once per answer.
  */
 export async function verdictOf(
   provider: Pick<UpstreamProvider, "classify">,
   outcome: { answer: UpstreamAnswer },
 ): Promise<UpstreamVerdict> {
-  const known = verdicts.get(outcome.answer);
-  if (known !== undefined) return known;
   const { peek, answer } = await peekAnswer(outcome.answer);
   outcome.answer = answer;
-  const verdict = provider.classify(peek);
-  verdicts.set(answer, verdict);
-  return verdict;
+  return provider.classify(peek);
 }
 
 /**

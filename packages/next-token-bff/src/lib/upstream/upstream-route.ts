@@ -362,8 +362,12 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       return outcome;
     };
 
+    // The provider's verdict on each answer, asked once (it may read the start of its body).
+    const judged = async (sent: Awaited<ReturnType<typeof send>>) =>
+      sent.ok ? await verdictOf(s.bff.provider, sent) : undefined;
     let outcome = await send(body?.replay() ?? null);
-    if (outcome.ok && (await verdictOf(s.bff.provider, outcome)) === "token_invalid") {
+    let verdict = await judged(outcome);
+    if (outcome.ok && verdict === "token_invalid") {
       await discardAnswer(outcome.answer);
       const replayable = body === null || (await body.readRest().catch(() => false));
       if (body?.tooLarge === true) return errorResponse("body_too_large");
@@ -372,7 +376,8 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       if (result === "stale") return staleNow();
       if (result === "failed") return failNow();
       outcome = await send(body?.replay() ?? null);
-      if (outcome.ok && (await verdictOf(s.bff.provider, outcome)) === "token_invalid") {
+      verdict = await judged(outcome);
+      if (outcome.ok && verdict === "token_invalid") {
         await discardAnswer(outcome.answer);
         return endNow();
       }
@@ -381,10 +386,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
       body?.discard();
       return errorResponse(outcome.code, { setCookies });
     }
-    if (
-      options.endSessionOnForbidden === true &&
-      (await verdictOf(s.bff.provider, outcome)) === "forbidden"
-    ) {
+    if (options.endSessionOnForbidden === true && verdict === "forbidden") {
       await discardAnswer(outcome.answer);
       return endNow();
     }

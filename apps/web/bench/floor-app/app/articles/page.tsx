@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { omittedCount, pageOffsetOfLink } from "next-token-bff/client";
 import {
   type ArticleListDocument,
-  MAX_OFFSET,
   type Viewer,
   articleListPath,
-  mayCreate,
   toArticleView,
 } from "../../../../lib/articles";
-import { ArticleList } from "../../../../app/(protected)/articles/article-list";
-import { ArticleSearch } from "../../../../app/(protected)/articles/article-search";
+import {
+  ArticlesView,
+  articlePageParams,
+} from "../../../../app/(protected)/articles/articles-view";
 import { PermissionMessage } from "../../../../app/(protected)/articles/permission-message";
 import "../../../../app/(protected)/articles/articles.css";
 
@@ -32,17 +31,6 @@ const viewer: Viewer = {
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function offsetOf(value: string | undefined): number {
-  if (value === undefined || !/^\d{1,9}$/.test(value)) return 0;
-  return Math.min(Number(value), MAX_OFFSET);
-}
-
-const notices: Record<string, string> = { deleted: "The article was deleted." };
-
 /** Only the upstream's own pager links, as apps/web's page (`upstream.linkPath`) keeps them. */
 function offsetOfLink(document: ArticleListDocument, name: "next" | "prev"): number | null {
   const link = document.links?.[name];
@@ -51,9 +39,7 @@ function offsetOfLink(document: ArticleListDocument, name: "next" | "prev"): num
 }
 
 export default async function FloorArticlesPage({ searchParams }: { searchParams: SearchParams }) {
-  const params = await searchParams;
-  const offset = offsetOf(first(params.page));
-  const notice = notices[first(params.notice) ?? ""];
+  const { offset, notice } = articlePageParams(await searchParams);
   const response = await fetch(`${upstreamUrl}${articleListPath({ offset })}`, {
     headers: { authorization, accept: "application/vnd.api+json" },
     cache: "no-store",
@@ -74,58 +60,13 @@ export default async function FloorArticlesPage({ searchParams }: { searchParams
   const hidden = omittedCount(document);
 
   return (
-    <div className="stack">
-      <div className="page-head">
-        <h1>Articles</h1>
-        {mayCreate(viewer) ? (
-          <Link className="button" href="/articles/new">
-            New article
-          </Link>
-        ) : null}
-      </div>
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
-      {mayCreate(viewer) ? null : (
-        <p className="muted" data-testid="read-only-notice">
-          {viewer.roles.length > 0
-            ? `You are signed in as ${viewer.roles.join(", ")}: you can read articles but not write them.`
-            : "Your account has no role that may write articles: you can read them only."}
-        </p>
-      )}
-      <ArticleSearch viewer={viewer}>
-        <section className="stack" aria-labelledby="all-articles">
-          <h2 id="all-articles" className="visually-hidden">
-            All articles
-          </h2>
-          <ArticleList articles={articles} viewer={viewer} />
-          {hidden > 0 ? (
-            <p className="muted">
-              {hidden === 1
-                ? "One article on this page is not shown because you may not see it."
-                : `${hidden} articles on this page are not shown because you may not see them.`}
-            </p>
-          ) : null}
-          {prev !== null || next !== null ? (
-            <nav className="pager" aria-label="Pages">
-              {prev !== null ? (
-                <Link href={prev > 0 ? `/articles?page=${prev}` : "/articles"} rel="prev">
-                  ← Newer articles
-                </Link>
-              ) : (
-                <span />
-              )}
-              {next !== null ? (
-                <Link href={`/articles?page=${next}`} rel="next">
-                  Older articles →
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
-        </section>
-      </ArticleSearch>
-    </div>
+    <ArticlesView
+      viewer={viewer}
+      articles={articles}
+      notice={notice}
+      hidden={hidden}
+      prev={prev}
+      next={next}
+    />
   );
 }
