@@ -45,7 +45,7 @@ export const config = {
   signInBaselineScope: process.env.BENCH_SIGNIN_BASELINE_SCOPE || undefined,
   /** Diagnostics: keep the servers up this many seconds after sign-in, before measuring. */
   hold: numberFromEnv("BENCH_HOLD", 0, 0),
-  only: (process.env.BENCH_SCENARIOS ?? "a,b,r,c,d,t,f,p,m,o").split(",").map((s) => s.trim()),
+  only: (process.env.BENCH_SCENARIOS ?? "a,b,r,w,c,d,t,f,p,m,o").split(",").map((s) => s.trim()),
   skipBuild: process.env.BENCH_SKIP_BUILD === "1",
   output: process.env.BENCH_OUTPUT ?? path.join(repoRoot, "docs", "benchmarks.md"),
   chartPath: path.join(repoRoot, "docs", "bench-latest.svg"),

@@ -64,6 +64,14 @@ export async function checkExtraPayloads(
   return { trivialUrl, trivialBody, floorPageBytes, servedBy };
 }
 
+/** A 2 KB JSON:API article, as the app's own form would send it. */
+export const benchArticle = JSON.stringify({
+  data: {
+    type: "node--article",
+    attributes: { title: "Bench write", body: { value: "w".repeat(1930), format: "plain_text" } },
+  },
+});
+
 export function extraScenarios(
   { web, floor, cluster }: ServerSet,
   payloads: ExtraPayloads & { directBody: string; proxiedHeaders: Record<string, string> },
@@ -82,6 +90,17 @@ export function extraScenarios(
       web,
     },
   ];
+  // A write: proxy.ts's matcher keeps bodies out, so the route handler answers it.
+  specs.push({
+    key: "w",
+    name: "w 2 KB article POST",
+    request: `POST /api/upstream/jsonapi/node/article, a ${Buffer.byteLength(benchArticle)} B article with the session cookie, X-CSRF and Origin (201 from the route handler; each creates an article after the listed ones)`,
+    url: `${web.url}/api/upstream/jsonapi/node/article`,
+    method: "POST",
+    body: benchArticle,
+    headers: { ...proxiedHeaders, "content-type": "application/vnd.api+json", origin: web.url },
+    web,
+  });
   if (floor !== undefined) {
     specs.push(
       {

@@ -51,6 +51,7 @@ async function measure(spec: ScenarioSpec, round: number, api: BenchServer): Pro
       pipelining: 1,
       duration,
       headers: spec.headers,
+      ...(spec.method === undefined ? {} : { method: spec.method, body: spec.body }),
       ...(rate > 0 ? { overallRate: rate } : {}),
       ...(expected === undefined
         ? {}
@@ -86,7 +87,13 @@ export async function runLoad(specs: ScenarioSpec[], api: BenchServer): Promise<
   for (const spec of specs) {
     if (warmup <= 0) break;
     console.log(`… warm-up ${spec.name}`);
-    await cannon({ url: spec.url, connections, duration: warmup, headers: spec.headers });
+    await cannon({
+      url: spec.url,
+      connections,
+      duration: warmup,
+      headers: spec.headers,
+      ...(spec.method === undefined ? {} : { method: spec.method, body: spec.body }),
+    });
   }
   const measurements: Measurement[] = [];
   for (let round = 1; round <= rounds; round += 1) {

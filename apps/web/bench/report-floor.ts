@@ -62,6 +62,7 @@ export function floorAndClusterLines(
   const lines = [
     ...pairLines(summary, measurements, ["t", "f"], "trivial route vs bare Next", 1.05),
     ...pairLines(summary, measurements, ["d", "p"], "/articles vs bare Next page", 1.15),
+    ...pairLines(summary, measurements, ["w", "b"], "2 KB article POST vs a read", 1.2),
   ];
   const m = summary.get("m");
   const o = summary.get("o");

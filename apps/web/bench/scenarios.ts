@@ -6,10 +6,13 @@ import type { ServerSet } from "./start-servers";
 
 /** One load scenario: what autocannon requests and whose CPU it counts. */
 export interface ScenarioSpec {
-  key: "a" | "b" | "r" | "c" | "d" | "e" | "t" | "f" | "p" | "m" | "o";
+  key: "a" | "b" | "r" | "c" | "d" | "e" | "t" | "f" | "p" | "m" | "o" | "w";
   name: string;
   request: string;
   url: string;
+  /** Default GET without a body. */
+  method?: "POST";
+  body?: string;
   headers: Record<string, string>;
   /** The answer's body, up to JSON:API's random keys of omitted items. */
   expectBody?: string;

@@ -12,7 +12,7 @@ export const bff = createBff({
   protectedPaths: ["/account", "/connection", "/articles"],
   // Pages get a Content-Security-Policy with a fresh nonce (lib/security-headers.ts).
   aroundPages: withContentSecurityPolicy,
-  // UPSTREAM_IN_PROXY=0 serves upstream reads from the route handler too (the bench compares).
-  upstreamReadsInProxy: process.env.UPSTREAM_IN_PROXY !== "0",
+  // UPSTREAM_IN_PROXY=0 serves every upstream request from the route handler (the bench compares).
+  upstreamInProxy: process.env.UPSTREAM_IN_PROXY !== "0",
   logger,
 });

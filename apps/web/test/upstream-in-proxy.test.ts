@@ -3,9 +3,10 @@ import { demoUsers, testServers } from "./support/context";
 import { type CookieJar, signInOverHttp } from "./support/refresh-servers";
 
 /**
- * Issue 7: reads of `/api/upstream/…` are answered in proxy.ts by the upstream route's own
- * handler; requests with a body go on to the route handler. Every guarantee of the proxy
- * (issue 4) must hold on both paths, over real HTTP against `next start` and the reference API.
+ * Reads of `/api/upstream/…` are answered in proxy.ts by the upstream route's own handler, and
+ * so are writes with a declared body within the limit (upstream-writes-in-proxy.test.ts);
+ * chunked and larger bodies go on to the route handler. Every guarantee of the proxy must hold
+ * on both paths, over real HTTP against `next start` and the reference API.
  */
 const { webUrl } = testServers();
 const articles = "/api/upstream/jsonapi/node/article?page[limit]=2";
@@ -78,7 +79,7 @@ describe("upstream reads answered in proxy.ts", () => {
   });
 });
 
-describe("requests with a body still go to the route handler", () => {
+describe("requests with a body", () => {
   it("POST with another media type: 415; without X-CSRF or from another origin: 403", async () => {
     const post = (headers: Record<string, string>, body: string) =>
       fetch(`${webUrl}/api/upstream/jsonapi/node/article`, {

@@ -122,6 +122,19 @@ describe("B10 B3 request bodies", () => {
     expect(pulled).toBeLessThanOrEqual(1);
   });
 
+  it("a body shorter than its Content-Length (Next's cut copy in proxy.ts) → 400, never forwarded", async () => {
+    const cut = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"data":'));
+        controller.close();
+      },
+    });
+    const response = await post(cut, { "content-length": "900" });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ error: "bad_request" });
+    expect(spy.started).toBe(0);
+  });
+
   it("a streamed body (no Content-Length) over the limit → 413, the upstream never gets it whole", async () => {
     const chunk = new TextEncoder().encode("y".repeat(400));
     let sent = 0;

@@ -30,8 +30,11 @@ export interface CreateBffOptions {
   routes?: Partial<BffRoutes>;
   /** The upstream proxy's options (allowed paths, headers, limits, pool). Default: see `UpstreamRouteOptions`. */
   upstream?: UpstreamProxyOptions;
-  /** Answer upstream reads in `proxy.ts`, skipping Next's route pipeline. Default: `true`. */
-  upstreamReadsInProxy?: boolean;
+  /**
+   * Answer upstream requests in `proxy.ts` (reads, and writes whose declared body fits the
+   * limit), skipping Next's route pipeline; the rest go to the route handler. Default: `true`.
+   */
+  upstreamInProxy?: boolean;
   /** Runs around what `proxy` does for pages, e.g. to add a Content-Security-Policy nonce. Default: none. */
   aroundPages?: PageProxy;
   /** Decoded sessions by cookie value; `false` turns the cache off. Default: 1,000 entries, 5 minutes. */
@@ -139,7 +142,7 @@ export function createBff(options: CreateBffOptions = {}): Bff {
       loginPath,
       upstreamPath: routes.upstream,
       authSessionPath: `${routes.auth}/session`,
-      upstreamReadsInProxy: options.upstreamReadsInProxy ?? true,
+      upstreamInProxy: options.upstreamInProxy ?? true,
       aroundPages: options.aroundPages,
     }),
     ...sessions,

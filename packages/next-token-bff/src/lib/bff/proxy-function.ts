@@ -2,7 +2,6 @@ import { type NextRequest, NextResponse } from "next/server";
 import { createAuthProxy } from "../proxy/auth-proxy.js";
 import { createSessionRefreshProxy } from "../refresh/refresh-proxy.js";
 import type { SessionRefresher } from "../refresh/session-refresh.js";
-import { answersInProxy } from "../upstream/proxy-fast-path.js";
 import type { UpstreamRoute } from "../upstream/upstream-route.js";
 import type { BffCore } from "./bff.js";
 
@@ -13,7 +12,7 @@ export type PageProxy = (
 ) => Promise<NextResponse>;
 
 /**
- * The `proxy.ts` function: upstream reads answered at once (the route's own checks), then for
+ * The `proxy.ts` function: upstream requests answered at once (the route's own checks), then for
  * pages the token refresh, and after it the sign-in redirect of protected paths and the
  * activity record, handed the session the refresh read (the cookie is decrypted once).
  */
@@ -25,14 +24,15 @@ export function createProxyFunction(deps: {
   loginPath: string;
   upstreamPath: string;
   authSessionPath: string;
-  upstreamReadsInProxy: boolean;
+  upstreamInProxy: boolean;
   aroundPages: PageProxy | undefined;
 }) {
   let pages: ((request: NextRequest) => Promise<NextResponse>) | undefined;
 
   return async function proxy(request: NextRequest): Promise<NextResponse | Response> {
-    if (deps.upstreamReadsInProxy && answersInProxy(request, deps.upstreamPath)) {
-      return deps.getUpstream().handle(request);
+    if (deps.upstreamInProxy && request.nextUrl.pathname.startsWith(`${deps.upstreamPath}/`)) {
+      const upstream = deps.getUpstream();
+      if (upstream.answersInProxy(request)) return upstream.handle(request);
     }
     if (request.nextUrl.pathname.startsWith(`${deps.upstreamPath}/`)) return NextResponse.next();
     pages ??= createSessionRefreshProxy({

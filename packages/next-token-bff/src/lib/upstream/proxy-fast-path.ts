@@ -1,20 +1,25 @@
 /**
- * The upstream route answered straight from `proxy.ts` (issue 7, fast-proxy.md b4): the same
- * `handle()` with every check of the route handler, minus Next's App Router route pipeline
- * (about a quarter of the CPU of a proxied request). Only reads take this path: Next copies
- * the body of every request `proxy.ts` sees and silently cuts it at
- * `experimental.proxyClientMaxBodySize` (10 MiB), so requests with a body are left to the
- * route handler and the `proxy.ts` matcher should not even see them:
+ * Which upstream requests `proxy.ts` answers itself with the upstream route's own `handle()`
+ * (every check of the route handler, minus Next's App Router route pipeline: about a quarter
+ * of the CPU of a proxied request, fast-proxy.md b4). Whether a request reaches `proxy.ts` at
+ * all is the app's matcher; this decides what is answered once it has.
  *
- *   { source: "/api/upstream/:path*",
- *     missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] }
- *
- * (A body that still reached it would be refused: the route's limit, 1 MiB by default, is far
- * below the cut.)
+ * Next hands `proxy.ts` a copy of the request body, streamed as it arrives, and silently cuts
+ * that copy at `experimental.proxyClientMaxBodySize` (10 MiB by default). So a request with a
+ * body is taken only when it declares its length (`Content-Length`, no `Transfer-Encoding`)
+ * and that length is within the route's limit: the body reader refuses a body shorter than
+ * declared, so a cut body is never forwarded. Chunked bodies and bodies over the limit go on
+ * to the route handler. (Next also holds a `proxy.ts` answer until the body has arrived in
+ * full, which is why the web app's matcher keeps bodies out: see the package README.)
  */
-export function answersInProxy(request: Request, mountPath = "/api/upstream"): boolean {
-  if (request.method !== "GET" && request.method !== "HEAD") return false;
-  if (request.headers.has("content-length") || request.headers.has("transfer-encoding")) {
+export function answersInProxy(
+  request: Request,
+  mountPath = "/api/upstream",
+  maxBodyBytes = 1024 * 1024,
+): boolean {
+  if (request.headers.has("transfer-encoding")) return false;
+  const declared = request.headers.get("content-length");
+  if (declared !== null && !(/^\d{1,15}$/.test(declared) && Number(declared) <= maxBodyBytes)) {
     return false;
   }
   const url = request.url;

@@ -184,5 +184,11 @@ export async function readRequestBody(
     if (isBffError(error, "request_timeout")) return { ok: false, code: "request_timeout" };
     return { ok: false, code: body.tooLarge ? "body_too_large" : "bad_request" };
   }
+  // Node's HTTP parser never ends a body early, but Next cuts the copy `proxy.ts` reads at
+  // `proxyClientMaxBodySize`: a cut body is refused, never forwarded.
+  if (declared !== null && body.size !== Number(declared)) {
+    body.discard();
+    return { ok: false, code: "bad_request" };
+  }
   return { ok: true, body, contentLength: body.size };
 }

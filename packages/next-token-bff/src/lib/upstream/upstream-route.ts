@@ -23,6 +23,7 @@ import { type UpstreamPoolOptions, upstreamPool } from "./upstream-pool.js";
 import { accessTokenDue } from "../session/token-due.js";
 import { isBffError } from "../errors/bff-error.js";
 import { sessionConcurrency } from "./session-concurrency.js";
+import { answersInProxy } from "./proxy-fast-path.js";
 
 /** The HTTP methods the upstream route serves. */
 export const upstreamRouteMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -104,6 +105,8 @@ export type UpstreamRouteHandler = (
 export type UpstreamRoute = Record<UpstreamRouteMethod, UpstreamRouteHandler> & {
   /** The same handler for any method (405 with `Allow` for the others). */
   handle: UpstreamRouteHandler;
+  /** Whether `proxy.ts` may answer this request with `handle` (see `answersInProxy`). */
+  answersInProxy: (request: Request) => boolean;
 };
 
 interface RouteState {
@@ -141,6 +144,7 @@ async function routeSegments(context: UpstreamRouteContext | undefined) {
  */
 export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRoute {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const mountPath = options.mountPath ?? "/api/upstream";
   const timeoutMs = options.timeoutMs ?? 10_000;
   const skewMs = (options.refreshSkewSeconds ?? 30) * 1000;
   const requestHeaders = requestHeaderAllowList(options.extraRequestHeaders);
@@ -149,7 +153,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     responseContentTypes: lowerSet(options.responseContentTypes ?? defaultResponseContentTypes),
   };
   const path = routePathPolicy({
-    mountPath: options.mountPath ?? "/api/upstream",
+    mountPath,
     ...(options.allowedPathPrefixes ? { allowedPrefixes: options.allowedPathPrefixes } : {}),
     ...(options.segmentPattern ? { segmentPattern: options.segmentPattern } : {}),
   });
@@ -393,7 +397,12 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     return answerToResponse(outcome.answer, method, s.answerPolicy, setCookies);
   }
 
-  const route = { handle } as UpstreamRoute;
+  const route = {
+    handle,
+    answersInProxy: (request: Request) =>
+      (upstreamRouteMethods as readonly string[]).includes(request.method) &&
+      answersInProxy(request, mountPath, maxBodyBytes),
+  } as UpstreamRoute;
   for (const method of upstreamRouteMethods) route[method] = handle;
   return route;
 }
