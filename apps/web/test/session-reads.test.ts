@@ -1,15 +1,16 @@
 // @module-tag redis
 import { Redis } from "ioredis";
-import { decode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "./support/context";
 import {
   type ApiServer,
-  type CookieJar,
+  CookieJar,
   type Server,
   newSecret,
   signInOverHttp,
   startApi,
+  tokensOf,
   startRedis,
   startWeb,
 } from "./support/refresh-servers";
@@ -19,7 +20,9 @@ import { ifStarted } from "../../../test-support/hooks.js";
  * What a session check costs with REDIS_URL: nothing in the steady state. Every instance
  * mirrors the ended-session list (loaded once, kept current by pub/sub), so neither a page
  * view nor a proxied read makes a Redis round trip; a sign-out on one instance reaches the
- * other within a second; with its subscription gone, an instance asks Redis again.
+ * other within a second; with its subscription gone, an instance asks Redis again. next-auth's
+ * session polls read the newest generation numbers from a mirror too, kept current by the
+ * announcement every refresh makes.
  * Counted with Redis's own command statistics.
  */
 let api: ApiServer;
@@ -84,6 +87,50 @@ describe("Redis round trips of session checks", () => {
       await api.arrayBuffer();
     }
     expect((await commandsServed()) - before).toBe(0);
+  });
+
+  it("session polls cost no Redis round trip in the steady state, and still adopt a refresh made on the other instance", async () => {
+    const bob = await signInOverHttp(web.url, demoUsers.bob.username, demoUsers.bob.password);
+    const poll = (jar: CookieJar) =>
+      fetch(`${web.url}/api/auth/session`, { headers: { cookie: jar.header() } });
+    const first = await poll(bob);
+    expect(first.status).toBe(200);
+    await first.text();
+    await sleep(300);
+
+    const before = await commandsServed();
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await poll(bob);
+      expect(((await answer.json()) as { user?: { name?: string } }).user).toBeDefined();
+    }
+    expect((await commandsServed()) - before).toBe(0);
+
+    // The other instance refreshes bob's session (its access token made due in a copy).
+    const claims = await decode({ token: bob.session(), secret });
+    if (claims === null || typeof claims.exp !== "number") throw new Error("undecodable session");
+    const due = new CookieJar();
+    due.cookies.set(
+      "next-auth.session-token",
+      await encode({
+        token: { ...claims, accessTokenExpiresAt: Date.now() - 5_000 },
+        secret,
+        maxAge: claims.exp - Math.floor(Date.now() / 1000),
+      }),
+    );
+    const refreshed = await fetch(`${other.url}/api/upstream/jsonapi/node/article?page[limit]=1`, {
+      headers: { cookie: due.header(), "x-csrf": "1" },
+    });
+    expect(refreshed.status).toBe(200);
+    due.apply(refreshed);
+    const newest = await tokensOf(due, secret);
+    expect(newest.refreshToken).not.toBe((await tokensOf(bob, secret)).refreshToken);
+
+    // This instance's poll with the older cookie adopts the newest tokens.
+    await sleep(200);
+    const adopted = await poll(bob);
+    expect(adopted.status).toBe(200);
+    bob.apply(adopted);
+    expect((await tokensOf(bob, secret)).refreshToken).toBe(newest.refreshToken);
   });
 
   it("a sign-out on one instance is refused by the other within a second", async () => {

@@ -58,7 +58,9 @@ interface Write {
   body?: () => BodyInit;
 }
 
-function requestFor(cookie: string, write: Write): RequestInit & { duplex: "half" } {
+type Init = NonNullable<ConstructorParameters<typeof NextRequest>[1]>;
+
+function requestFor(cookie: string, write: Write): Init {
   const headers = new Headers({
     cookie,
     "x-csrf": "1",

@@ -39,7 +39,7 @@ export function sessionStoresFor(
     });
     return {
       endedSessions: redisEndedSessionStore(connection),
-      generations: redisSessionGenerations(connection, secret),
+      generations: redisSessionGenerations(connection, secret, config.generationsMaxEntries),
       coordinator: createRedisRefreshCoordinator({
         connection,
         secret,

@@ -7,6 +7,7 @@ import {
   memorySessionGenerations,
 } from "./session-generations.js";
 import { readStoredTokens } from "./stored-tokens.js";
+import { redisGenerationMirror } from "./redis-generation-mirror.js";
 
 // Replaces the stored generation only with a newer one; expires with the refresh token.
 const recordScript = `
@@ -24,18 +25,22 @@ return 1`;
  * app's secret. This process also keeps what it saw in memory, so a Redis that lost its data
  * (restarted without persistence) does not make this instance forget the generations it made.
  * When Redis cannot answer, `newest` throws (`redis_unavailable`): a refresh that cannot tell
- * whether its cookie is the newest must not spend the refresh token.
+ * whether its cookie is the newest must not spend the refresh token. `newerThan` (next-auth's
+ * session polls) answers from the generation numbers mirrored by pub/sub when it can.
  */
 export function redisSessionGenerations(
   connection: RedisConnection,
   secret: string,
+  maxEntries?: number,
 ): SessionGenerations {
   const { client, prefix } = connection;
   const sealer = createSealer(secret, "next-token-bff session generation encryption key");
   const keyOf = (sessionId: string) => `${prefix}generation:${sessionId}`;
-  const local = memorySessionGenerations();
+  const local = memorySessionGenerations(maxEntries === undefined ? {} : { maxEntries });
+  const mirror = redisGenerationMirror(connection, maxEntries);
 
   async function shared(sessionId: string): Promise<NewestGeneration | null> {
+    const epoch = mirror.epoch();
     let value: string | null;
     try {
       if (!(await connection.connected())) {
@@ -51,25 +56,40 @@ export function redisSessionGenerations(
             cause: error,
           });
     }
-    if (value === null) return null;
-    const separator = value.indexOf(":");
-    const generation = Number(value.slice(0, separator));
-    if (separator <= 0 || !Number.isSafeInteger(generation)) return null;
+    const separator = value?.indexOf(":") ?? -1;
+    const generation = Number(value?.slice(0, separator));
+    if (value === null || separator <= 0 || !Number.isSafeInteger(generation)) {
+      mirror.learn(sessionId, null, epoch);
+      return null;
+    }
+    mirror.learn(sessionId, generation, epoch);
     const tokens = readStoredTokens(sealer.open(keyOf(sessionId), value.slice(separator + 1)));
     return { generation, tokens };
   }
 
+  async function newest(sessionId: string): Promise<NewestGeneration | null> {
+    const [remote, mine] = [await shared(sessionId), await local.newest(sessionId)];
+    if (remote === null) return mine;
+    return mine !== null && mine.generation > remote.generation ? mine : remote;
+  }
+
   return {
-    async newest(sessionId) {
-      const [remote, mine] = [await shared(sessionId), await local.newest(sessionId)];
-      if (remote === null) return mine;
-      return mine !== null && mine.generation > remote.generation ? mine : remote;
+    newest,
+    async newerThan(sessionId, generation) {
+      const known = mirror.known(sessionId);
+      const mine = await local.newest(sessionId);
+      // Nothing newer in Redis (as far as the mirror knows) nor made here: no round trip.
+      if (known !== undefined && (known ?? -1) <= generation) {
+        return mine !== null && mine.generation > generation ? mine : null;
+      }
+      const found = await newest(sessionId);
+      return found !== null && found.generation > generation ? found : null;
     },
     async record(sessionId, generation, tokens, keepUntilMs) {
       if (keepUntilMs <= Date.now()) return;
       await local.record(sessionId, generation, tokens, keepUntilMs);
       const key = keyOf(sessionId);
-      await client.eval(
+      const stored = await client.eval(
         recordScript,
         1,
         key,
@@ -77,6 +97,9 @@ export function redisSessionGenerations(
         sealer.seal(key, tokens),
         String(Math.ceil(keepUntilMs)),
       );
+      // A lost announcement only leaves other instances' polls a generation behind; their
+      // refreshes read Redis itself.
+      if (stored === 1) await mirror.announce(sessionId, generation).catch(() => undefined);
     },
   };
 }

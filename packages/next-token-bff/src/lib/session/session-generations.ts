@@ -26,6 +26,23 @@ export interface SessionGenerations {
     tokens: UpstreamTokens,
     keepUntilMs: number,
   ): Promise<void>;
+  /**
+   * The newest generation if it is newer than `generation`, else null, possibly from a mirror
+   * a few milliseconds behind the shared store: for reads that only adopt newer tokens, never
+   * for a refresh. Without it, `newest` answers (see {@link newerGeneration}).
+   */
+  newerThan?(sessionId: string, generation: number): Promise<NewestGeneration | null>;
+}
+
+/** The newest generation of `sessionId` when newer than `generation` (a read that adopts). */
+export async function newerGeneration(
+  store: SessionGenerations,
+  sessionId: string,
+  generation: number,
+): Promise<NewestGeneration | null> {
+  if (store.newerThan !== undefined) return store.newerThan(sessionId, generation);
+  const newest = await store.newest(sessionId);
+  return newest !== null && newest.generation > generation ? newest : null;
 }
 
 export interface MemoryGenerationsOptions {

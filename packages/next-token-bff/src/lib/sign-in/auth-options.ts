@@ -4,7 +4,11 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { BffConfig } from "../config/bff-config.js";
 import type { UpstreamProvider } from "../providers/types.js";
 import { type SessionClaims, generationOf, readSessionClaims } from "../session/claims.js";
-import type { NewestGeneration, SessionGenerations } from "../session/session-generations.js";
+import {
+  type NewestGeneration,
+  type SessionGenerations,
+  newerGeneration,
+} from "../session/session-generations.js";
 import type { EndedSessionStore } from "../session/ended-sessions.js";
 import { type LifetimePolicy, nowInSeconds, sessionEndsAt } from "../session/lifetime-policy.js";
 import { toPublicSession } from "../session/public-session.js";
@@ -54,13 +58,14 @@ export function createAuthOptions(deps: AuthOptionsDeps): AuthOptions {
   };
 
   async function newestGenerationOf(claims: SessionClaims): Promise<SessionClaims> {
-    let newest: NewestGeneration | null = null;
+    if (deps.generations === undefined) return claims;
+    let newest: NewestGeneration | null;
     try {
-      newest = (await deps.generations?.newest(claims.sessionId)) ?? null;
+      newest = await newerGeneration(deps.generations, claims.sessionId, generationOf(claims));
     } catch {
       return claims; // Redis unreachable: this read keeps the cookie it was given.
     }
-    if (newest === null || newest.generation <= generationOf(claims)) return claims;
+    if (newest === null) return claims;
     if (newest.tokens === null) {
       throw new BffError("session_expired", "an older cookie of a session that was refreshed");
     }
