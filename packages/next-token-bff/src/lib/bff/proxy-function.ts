@@ -30,11 +30,12 @@ export function createProxyFunction(deps: {
   let pages: ((request: NextRequest) => Promise<NextResponse>) | undefined;
 
   return async function proxy(request: NextRequest): Promise<NextResponse | Response> {
-    if (deps.upstreamInProxy && request.nextUrl.pathname.startsWith(`${deps.upstreamPath}/`)) {
-      const upstream = deps.getUpstream();
-      if (upstream.answersInProxy(request)) return upstream.handle(request);
+    if (request.nextUrl.pathname.startsWith(`${deps.upstreamPath}/`)) {
+      const upstream = deps.upstreamInProxy ? deps.getUpstream() : undefined;
+      return upstream?.answersInProxy(request) === true
+        ? upstream.handle(request)
+        : NextResponse.next();
     }
-    if (request.nextUrl.pathname.startsWith(`${deps.upstreamPath}/`)) return NextResponse.next();
     pages ??= createSessionRefreshProxy({
       getBff: deps.getCore,
       refresher: deps.getRefresher(),
