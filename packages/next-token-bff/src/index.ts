@@ -21,4 +21,4 @@ export type {
   UpstreamRequestInit,
   UpstreamResult,
 } from "./lib/upstream/server-client.js";
-export type { UpstreamProxyOptions } from "./lib/upstream/upstream-route.js";
+export type { UpstreamProxyOptions } from "./lib/upstream/upstream-options.js";

@@ -7,7 +7,7 @@ import { type ActiveSession, readRequestSession, requireSession } from "../sessi
 import { bearerHeader } from "../providers/bearer.js";
 import type { SessionReadResult } from "../session/session-reader.js";
 import { type ServerUpstreamClient, createServerUpstream } from "../upstream/server-client.js";
-import type { UpstreamProxyOptions } from "../upstream/upstream-route.js";
+import type { UpstreamProxyOptions } from "../upstream/upstream-options.js";
 import type { BffCore } from "./bff.js";
 
 /** The session and the upstream as pages, server actions and route handlers read them. */
