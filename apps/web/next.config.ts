@@ -16,8 +16,9 @@ const nextConfig: NextConfig = {
     // Pages get their Content-Security-Policy (with a per-request nonce) from proxy.ts.
     return Promise.resolve([
       { source: "/:path*", headers: staticSecurityHeaders },
+      // The upstream proxy sets its own, stricter policy (`sandbox`) on every answer.
       {
-        source: "/api/:path*",
+        source: "/api/:path((?!upstream/).*)",
         headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }],
       },
     ]);

@@ -48,6 +48,8 @@ afterAll(async () => {
   await ifStarted(api)?.stop();
 });
 
+const sandboxPolicy = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
 const answeredInProxy = (response: Response) =>
   !(response.headers.get("vary") ?? "").toLowerCase().includes("rsc");
 
@@ -203,6 +205,7 @@ describe("writes through /api/upstream: the same answers from proxy.ts and the r
       for (const answer of [answers.fast, answers.route]) {
         expect(answer.response.headers.get("cache-control")).toBe("no-store");
         expect(answer.response.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(answer.response.headers.get("content-security-policy")).toBe(sandboxPolicy);
       }
     },
   );
@@ -217,6 +220,8 @@ describe("writes through /api/upstream: the same answers from proxy.ts and the r
       [over.route, 413, "body_too_large"],
     ] as const) {
       expect([answer.status, answer.error, answer.inProxy]).toEqual([status, error, false]);
+      // The proxy's own policy, not the one next.config.ts gives the rest of /api.
+      expect(answer.response.headers.get("content-security-policy")).toBe(sandboxPolicy);
     }
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -128,6 +128,7 @@ describe("E1 security headers", () => {
       expect(response.status, where).toBeLessThan(500);
       expectStaticHeaders(response.headers, where);
       const csp = directives(response.headers.get("content-security-policy"));
+      expect(csp.get("default-src"), where).toBe("'none'");
       expect(csp.get("frame-ancestors"), where).toBe("'none'");
       expect(csp.has("script-src") && csp.get("script-src") !== "'none'", where).toBe(false);
     }
