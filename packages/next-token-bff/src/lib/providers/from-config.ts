@@ -11,6 +11,10 @@ import type { Logger } from "../runtime/logger.js";
  */
 export function providerFromConfig({ upstream }: BffConfig, logger?: Logger): UpstreamProvider {
   const shared = {
+    clientId: upstream.clientId,
+    clientSecret: upstream.clientSecret,
+    scope: upstream.scope,
+    refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
     rolesClaim: upstream.rolesClaim,
     sendScopeOnRefresh: upstream.sendScopeOnRefresh,
     tokenTimeoutMs: upstream.tokenTimeoutSeconds * 1000,
@@ -19,20 +23,12 @@ export function providerFromConfig({ upstream }: BffConfig, logger?: Logger): Up
   if (upstream.kind === "drupal") {
     return createDrupalProvider({
       baseUrl: upstream.baseUrl,
-      clientId: upstream.clientId,
-      clientSecret: upstream.clientSecret,
-      scope: upstream.scope,
-      refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
       ...shared,
     });
   }
   if (upstream.kind === "oidc") {
     return createOidcProvider({
       issuer: upstream.baseUrl,
-      clientId: upstream.clientId,
-      clientSecret: upstream.clientSecret,
-      scope: upstream.scope,
-      refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
       ...shared,
     });
   }
@@ -41,10 +37,6 @@ export function providerFromConfig({ upstream }: BffConfig, logger?: Logger): Up
     revocationUrl: upstream.revocationUrl,
     userinfoUrl: upstream.userinfoUrl,
     revokeAllUrl: upstream.revokeAllUrl,
-    clientId: upstream.clientId,
-    clientSecret: upstream.clientSecret,
-    scope: upstream.scope,
-    refreshTokenLifetimeSeconds: upstream.refreshTokenLifetimeSeconds,
     ...shared,
   });
 }

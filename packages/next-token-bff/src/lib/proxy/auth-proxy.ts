@@ -1,8 +1,8 @@
 import { type NextRequest, NextResponse } from "next/server";
 import type { SessionContext } from "../session/session-context.js";
 import type { SessionReadResult } from "../session/session-reader.js";
-import { loginPathFor, redirectTarget } from "../redirect/callback-url.js";
-import { recordActivity } from "../session/record-activity.js";
+import { signInRedirect } from "../redirect/sign-in-redirect.js";
+import { isPrefetch, recordActivity } from "../session/record-activity.js";
 
 /** Options of {@link createAuthProxy}. */
 export interface AuthProxyOptions {
@@ -16,14 +16,6 @@ export interface AuthProxyOptions {
 
 function isProtected(pathname: string, prefixes: string[]): boolean {
   return prefixes.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
-}
-
-function isPrefetch(request: NextRequest): boolean {
-  return (
-    request.headers.has("next-router-prefetch") ||
-    request.headers.get("purpose") === "prefetch" ||
-    request.headers.get("sec-purpose")?.includes("prefetch") === true
-  );
 }
 
 /**
@@ -54,18 +46,12 @@ export function createAuthProxy(options: AuthProxyOptions): AuthProxy {
     state: SessionReadResult,
   ): Promise<NextResponse> {
     const bff = options.getBff();
-    const { pathname, search } = request.nextUrl;
     const cookies = request.cookies.getAll();
 
     if (state.status !== "active") {
-      if (!isProtected(pathname, options.protectedPaths)) return NextResponse.next();
-      const target = redirectTarget(
-        loginPathFor(`${pathname}${search}`, loginPath),
-        bff.config.nextAuthUrl,
-      );
-      const response = NextResponse.redirect(target);
-      response.headers.set("cache-control", "no-store");
-      return response;
+      return isProtected(request.nextUrl.pathname, options.protectedPaths)
+        ? signInRedirect(request, loginPath, bff.config.nextAuthUrl)
+        : NextResponse.next();
     }
 
     if (isPrefetch(request)) return NextResponse.next();

@@ -1,7 +1,8 @@
 import { NextRequest, NextResponse } from "next/server";
 import type { SessionContext } from "../session/session-context.js";
 import { type SessionReadResult, activeSession } from "../session/session-reader.js";
-import { loginPathFor, redirectTarget } from "../redirect/callback-url.js";
+import { signInRedirect } from "../redirect/sign-in-redirect.js";
+import { isPrefetch } from "../session/record-activity.js";
 import type { SessionRefreshResult, SessionRefresher } from "./session-refresh.js";
 
 /** A `proxy.ts` function. */
@@ -32,14 +33,6 @@ export interface SessionRefreshProxyOptions {
   refreshOnlyPaths?: string[];
   /** Where a page request goes when its refresh is refused. Default: `/login`. */
   loginPath?: string;
-}
-
-function isPrefetch(request: NextRequest): boolean {
-  return (
-    request.headers.has("next-router-prefetch") ||
-    request.headers.get("purpose") === "prefetch" ||
-    request.headers.get("sec-purpose")?.includes("prefetch") === true
-  );
 }
 
 /** The session as the refresh left it, for `next` (`expired` never reaches `next`). */
@@ -98,13 +91,9 @@ export function createSessionRefreshProxy(options: SessionRefreshProxyOptions) {
           bff.log("ending the session failed", error);
         }
       }
-      const { pathname, search } = request.nextUrl;
-      const response = refreshOnly.has(pathname)
+      const response = refreshOnly.has(request.nextUrl.pathname)
         ? NextResponse.json({}, { headers: { "cache-control": "no-store" } })
-        : NextResponse.redirect(
-            redirectTarget(loginPathFor(`${pathname}${search}`, loginPath), bff.config.nextAuthUrl),
-          );
-      response.headers.set("cache-control", "no-store");
+        : signInRedirect(request, loginPath, bff.config.nextAuthUrl);
       return appendSetCookies(response, result.clearCookies);
     }
     if (result.status !== "refreshed") return pass(request, sessionAfter(result, bff));

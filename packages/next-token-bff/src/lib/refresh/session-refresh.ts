@@ -6,7 +6,7 @@ import { type SessionClaims, generationOf } from "../session/claims.js";
 import { parseCookieHeader } from "../session/cookie-header.js";
 import { nowInSeconds } from "../session/lifetime-policy.js";
 import { splitSessionCookie } from "../session/session-cookie.js";
-import { readProxySession, sessionCookieNames } from "../session/proxy-session.js";
+import { readContextSession, sessionCookieNames } from "../session/proxy-session.js";
 import type { RefreshCoordinator, RefreshOutcome, RefreshRole } from "./coordinator.js";
 import { type EncodedSessionMemo, createEncodedSessionMemo } from "./encoded-session-memo.js";
 import { refreshKeyOf } from "./sealed-outcome.js";
@@ -320,13 +320,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     refreshClaims,
     async refreshIfDue(check) {
       const bff = options.getBff();
-      const session = await readProxySession(check.cookieHeader, {
-        cookieName: bff.cookieName,
-        policy: bff.policy,
-        endedSessions: bff.endedSessions,
-        decode: bff.decodeSession,
-        cache: bff.sessionCache,
-      });
+      const session = await readContextSession(bff, check.cookieHeader);
       if (session.status !== "active") return { status: "no_session", found: session.status };
       const now = check.now ?? Date.now();
       // A navigation that is about to write the cookie anyway (activity) refreshes a little

@@ -1,6 +1,7 @@
 import type { SessionClaims } from "./claims.js";
 import { parseCookieHeader } from "./cookie-header.js";
 import { type SessionCookieCheckDeps, checkSessionCookies } from "./check-session-cookies.js";
+import type { SessionContext } from "./session-context.js";
 
 /**
  * The session behind a proxy request: `checkSessionCookies` (the session reader's rules) with
@@ -49,4 +50,18 @@ export async function readProxySession(
   }
   if (result.status === "invalid") return { status: "invalid", cookieNames };
   return { ...result, cookieNames };
+}
+
+/** {@link readProxySession} with the app's rules, decoder and cache. */
+export function readContextSession(
+  bff: SessionContext,
+  cookieHeader: string | null,
+): Promise<ProxySession> {
+  return readProxySession(cookieHeader, {
+    cookieName: bff.cookieName,
+    policy: bff.policy,
+    endedSessions: bff.endedSessions,
+    decode: bff.decodeSession,
+    cache: bff.sessionCache,
+  });
 }

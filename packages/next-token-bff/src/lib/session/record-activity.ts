@@ -3,6 +3,15 @@ import type { SessionClaims } from "./claims.js";
 import { nowInSeconds } from "./lifetime-policy.js";
 import { splitSessionCookie } from "./session-cookie.js";
 
+/** A router prefetch: no one looked at the page, so it is no activity. */
+export function isPrefetch(request: Request): boolean {
+  return (
+    request.headers.has("next-router-prefetch") ||
+    request.headers.get("purpose") === "prefetch" ||
+    request.headers.get("sec-purpose")?.includes("prefetch") === true
+  );
+}
+
 /** Activity is written at most this often, so most requests do not re-encrypt the cookie. */
 export const ACTIVITY_WRITE_INTERVAL_SECONDS = 60;
 

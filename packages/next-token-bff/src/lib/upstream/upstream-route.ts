@@ -6,7 +6,7 @@ import { passesCsrfCheck } from "./csrf.js";
 import { errorResponse } from "./errors.js";
 import { answerToResponse, callUpstream, discardAnswer } from "./forward.js";
 import { verdictOf } from "./answer-peek.js";
-import { type ProxySession, readProxySession } from "../session/proxy-session.js";
+import { type ProxySession, readContextSession } from "../session/proxy-session.js";
 import type { RefreshHook } from "./refresh-hook.js";
 import { readRequestBody } from "./request-body.js";
 import { requestHeaderAllowList, upstreamRequestHeaders } from "./request-headers.js";
@@ -179,14 +179,7 @@ export function createUpstreamRoute(options: UpstreamRouteOptions): UpstreamRout
     if (!passesCsrfCheck(request, s.allowedOrigins)) return errorResponse("csrf");
     const target = resolveUpstreamPath(request.url, s.path, await routeSegments(context));
     if (!target.ok) return refusePath(target, s.path, log);
-    const session = await readProxySession(request.headers.get("cookie"), {
-      cookieName: s.bff.cookieName,
-      policy: s.bff.policy,
-      endedSessions: s.bff.endedSessions,
-      // The BFF's decoder and cache, shared with the pages and `proxy.ts`.
-      decode: s.bff.decodeSession,
-      cache: s.bff.sessionCache,
-    });
+    const session = await readContextSession(s.bff, request.headers.get("cookie"));
     if (session.status === "none" || session.status === "invalid") {
       return errorResponse("not_signed_in");
     }
