@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ifStarted } from "../../../test-support/hooks.js";
 import { demoUsers } from "./support/context";
@@ -27,14 +24,11 @@ import {
 const NEXT_WEB_UUID = "a6a1f7fe-a77c-466d-a5a2-17098cec0c50";
 const secret = newSecret();
 
-let dataDir: string;
 let api: ApiServer;
 let web: Server;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "web-compat5-"));
   api = await startApi({
-    databasePath: path.join(dataDir, "api.sqlite"),
     accessTokenTtl: 3,
     env: { API_COMPAT: "5" },
   });
@@ -44,7 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ifStarted(web)?.stop();
   await ifStarted(api)?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("against simple_oauth 5.x semantics", () => {

@@ -1,7 +1,4 @@
 // @module-tag redis
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ifStarted } from "../../../test-support/hooks.js";
 import { demoUsers } from "./support/context";
@@ -29,22 +26,12 @@ import {
 const secret = newSecret();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let dataDir: string;
-
-beforeAll(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "web-faults-"));
-});
-afterAll(() => {
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
 describe("the API frozen (SIGSTOP) while a refresh is in flight", () => {
   let api: ApiServer;
   let web: Server;
 
   beforeAll(async () => {
     api = await startApi({
-      databasePath: path.join(dataDir, "frozen.sqlite"),
       accessTokenTtl: 3,
       env: { REFRESH_REUSE_INTERVAL: "60" },
     });
@@ -91,7 +78,7 @@ describe("redis-server killed under two instances, then restarted", () => {
   let webB: Server;
 
   beforeAll(async () => {
-    api = await startApi({ databasePath: path.join(dataDir, "redis.sqlite"), accessTokenTtl: 30 });
+    api = await startApi({ accessTokenTtl: 30 });
     redis = await startRedis();
     [webA, webB] = await Promise.all([
       startWeb({ apiUrl: api.url, secret, redisUrl: redis.url }),

@@ -32,7 +32,6 @@ import {
 const ACCESS_TOKEN_TTL = 3;
 const secret = newSecret();
 
-let dataDir: string;
 let api: ApiServer;
 let redis: RedisServer;
 let webA: Server;
@@ -40,9 +39,7 @@ let webB: Server;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "web-generations-"));
   api = await startApi({
-    databasePath: path.join(dataDir, "api.sqlite"),
     accessTokenTtl: ACCESS_TOKEN_TTL,
   });
   redis = await startRedis();
@@ -58,7 +55,6 @@ afterAll(async () => {
   for (const server of [webA, webB]) await ifStarted(server)?.stop();
   await ifStarted(redis)?.stop();
   await ifStarted(api)?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Waits for the access token to expire, then reads through `webUrl`: one refresh. */

@@ -42,6 +42,8 @@ let webB: Server;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
+  // A folder of the test's own: A11 stops the API and starts it again on the same database
+  // (`stop()` removes a folder `startApi` made itself).
   dataDir = mkdtempSync(path.join(tmpdir(), "web-refresh-"));
   api = await startApi({
     databasePath: path.join(dataDir, "api.sqlite"),
