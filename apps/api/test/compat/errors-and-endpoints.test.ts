@@ -9,6 +9,7 @@ import {
   postForm,
   tokenRequest,
   userinfo,
+  addOtherClient,
 } from "../oauth/oauth-client.js";
 import {
   clientIdOf,
@@ -29,15 +30,7 @@ let modes: Modes;
 beforeAll(async () => {
   modes = await startModes({ REFRESH_REUSE_INTERVAL: "0" });
   for (const api of [modes.five, modes.six]) {
-    api.services.clients.upsert({
-      clientId: "other-app",
-      label: "Another client",
-      secretHash: sha256("other-app-secret"),
-      confidential: true,
-      grantTypes: ["password", "refresh_token"],
-      defaultScopes: [],
-      defaultUser: null,
-    });
+    addOtherClient(api);
   }
 });
 afterAll(async () => {

@@ -54,6 +54,29 @@ export function tokenRequest(
 
 export const webClient = { client_id: WEB_CLIENT.id, client_secret: WEB_CLIENT.secret };
 
+/** A second confidential client with the password and refresh grants. */
+export const otherClient = { client_id: "other-app", client_secret: "other-app-secret" };
+
+/** Registers {@link otherClient} in a test API. */
+export function addOtherClient(api: TestApi): void {
+  api.services.clients.upsert({
+    clientId: otherClient.client_id,
+    label: "Another client",
+    secretHash: sha256(otherClient.client_secret),
+    confidential: true,
+    grantTypes: ["password", "refresh_token"],
+    defaultScopes: [],
+    defaultUser: null,
+  });
+}
+
+/** The answer to a refresh token that was revoked (simple_oauth's wording). */
+export const revokedAnswer = {
+  error: "invalid_grant",
+  error_description: "The refresh token is invalid.",
+  hint: "Token has been revoked",
+};
+
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;

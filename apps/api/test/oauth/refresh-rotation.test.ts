@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { sha256 } from "../../src/auth/hash.js";
 import { startTestApi, type TestApi } from "../helpers/test-api.js";
 import {
   accessRow,
@@ -16,27 +15,16 @@ import {
   refreshRow,
   tokenRequest,
   userinfo,
+  addOtherClient,
+  revokedAnswer,
+  otherClient,
 } from "./oauth-client.js";
-
-const revokedAnswer = {
-  error: "invalid_grant",
-  error_description: "The refresh token is invalid.",
-  hint: "Token has been revoked",
-};
 
 let api: TestApi;
 beforeAll(async () => {
   // Strict rotation, as with Drupal: the reuse interval (reuse-interval.test.ts) is off here.
   api = await startTestApi({ REFRESH_REUSE_INTERVAL: "0" });
-  api.services.clients.upsert({
-    clientId: "other-app",
-    label: "Another client",
-    secretHash: sha256("other-app-secret"),
-    confidential: true,
-    grantTypes: ["password", "refresh_token"],
-    defaultScopes: [],
-    defaultUser: null,
-  });
+  addOtherClient(api);
 });
 afterAll(async () => {
   await api.close();
@@ -143,10 +131,7 @@ describe("C8 C9 refresh-token rotation", () => {
 
   it("another client's refresh token is refused and stays usable for its owner", async () => {
     const { refreshToken } = await login(api);
-    const stolen = await refresh(api, refreshToken, {
-      client_id: "other-app",
-      client_secret: "other-app-secret",
-    });
+    const stolen = await refresh(api, refreshToken, otherClient);
     expectOAuthError(stolen, 400, {
       error: "invalid_grant",
       error_description: "The refresh token is invalid.",

@@ -1,7 +1,6 @@
 import { readFileSync, existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256 } from "../../src/auth/hash.js";
 import { loadConfig } from "../../src/config.js";
 import { startTestApi, type TestApi } from "../helpers/test-api.js";
 import {
@@ -15,6 +14,9 @@ import {
   webClient,
   userinfo,
   type JsonResponse,
+  addOtherClient,
+  revokedAnswer,
+  otherClient,
 } from "./oauth-client.js";
 
 /**
@@ -22,24 +24,11 @@ import {
  * client, gets the first answer again instead of revoking its family, so a BFF whose refresh
  * answer was lost can retry and adopt it (security catalogue C8's optional grace window).
  */
-const revokedAnswer = {
-  error: "invalid_grant",
-  error_description: "The refresh token is invalid.",
-  hint: "Token has been revoked",
-};
 
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi();
-  api.services.clients.upsert({
-    clientId: "other-app",
-    label: "Another client",
-    secretHash: sha256("other-app-secret"),
-    confidential: true,
-    grantTypes: ["password", "refresh_token"],
-    defaultScopes: [],
-    defaultUser: null,
-  });
+  addOtherClient(api);
 });
 afterAll(async () => {
   await api.close();
@@ -100,10 +89,7 @@ describe("C8 refresh-token reuse interval", () => {
   it("C8 C9 a client other than the one that owns the token gets nothing, and the family stays live", async () => {
     const first = await login(api);
     const second = pairOf(await refresh(api, first.refreshToken));
-    const stolen = await refresh(api, first.refreshToken, {
-      client_id: "other-app",
-      client_secret: "other-app-secret",
-    });
+    const stolen = await refresh(api, first.refreshToken, otherClient);
     expectOAuthError(stolen, 400, {
       error: "invalid_grant",
       error_description: "The refresh token is invalid.",

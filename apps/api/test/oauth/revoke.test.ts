@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
-import { sha256 } from "../../src/auth/hash.js";
 import { startTestApi, type TestApi } from "../helpers/test-api.js";
 import {
   accessRow,
@@ -17,6 +16,9 @@ import {
   userinfo,
   webClient,
   type JsonResponse,
+  addOtherClient,
+  revokedAnswer,
+  otherClient,
 } from "./oauth-client.js";
 
 // Security catalogue C10: RFC 7009 revocation, as contrib simple_oauth_revoke offers it.
@@ -24,25 +26,11 @@ const invalidClient = {
   error: "invalid_client",
   error_description: "Client authentication failed",
 };
-const revokedAnswer = {
-  error: "invalid_grant",
-  error_description: "The refresh token is invalid.",
-  hint: "Token has been revoked",
-};
-const otherClient = { client_id: "other-app", client_secret: "other-app-secret" };
 
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi();
-  api.services.clients.upsert({
-    clientId: "other-app",
-    label: "Another client",
-    secretHash: sha256("other-app-secret"),
-    confidential: true,
-    grantTypes: ["password", "refresh_token"],
-    defaultScopes: [],
-    defaultUser: null,
-  });
+  addOtherClient(api);
 });
 afterAll(async () => {
   await api.close();

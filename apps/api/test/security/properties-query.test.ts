@@ -7,6 +7,7 @@ import { JSONAPI } from "../jsonapi/helpers.js";
 import { hashPassword } from "../../src/auth/passwords.js";
 import { createArticleRepository } from "../../src/db/articles.js";
 import { ifStarted } from "../../../../test-support/hooks.js";
+import { encodeLoosely, loose, strict } from "../helpers/percent-encoding.js";
 
 /**
  * Property: the JSON:API query parser (filter, sort, page, include, fields and every other
@@ -146,25 +147,6 @@ const value = fc.oneof(
   fc.string({ maxLength: 20, unit: "binary" }),
 );
 
-/** Percent-encodes UTF-8, except lone surrogates, which become the bytes of their WTF-8 form. */
-function encodeLoosely(text: string, keep: RegExp): string {
-  let out = "";
-  for (const char of text) {
-    if (keep.test(char)) {
-      out += char;
-      continue;
-    }
-    const code = char.codePointAt(0) ?? 0;
-    const bytes =
-      code >= 0xd800 && code <= 0xdfff
-        ? [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
-        : [...Buffer.from(char, "utf8")];
-    out += bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
-  }
-  return out;
-}
-const strict = /^[A-Za-z0-9\-_.~]$/;
-const loose = /^[\x21-\x7e]$/; // printable ASCII kept as it is: brackets, &, =, % and all
 const percentJunk = fc.constantFrom("%", "%zz", "%G1", "%FF", "%C3%28", "%C0%80", "%E2%82", "%00");
 
 /** One name=value pair, encoded strictly, loosely (raw brackets and `&`), or with junk spliced in. */

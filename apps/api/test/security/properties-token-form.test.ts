@@ -4,6 +4,7 @@ import { WEB_CLIENT_UUID } from "../../src/db/bootstrap.js";
 import { rawBytesRequest } from "../helpers/raw-http.js";
 import { startTestApi, WEB_CLIENT, type TestApi } from "../helpers/test-api.js";
 import { ifStarted } from "../../../../test-support/hooks.js";
+import { encodeLoosely, loose, strict } from "../helpers/percent-encoding.js";
 
 /**
  * Property: the token endpoint's form parser (content types, form encoding, parameter names and
@@ -97,25 +98,6 @@ const value = fc.oneof(
   fc.string({ maxLength: 24, unit: "binary" }),
 );
 
-/** Percent-encodes UTF-8, except lone surrogates, which become the bytes of their WTF-8 form. */
-function encodeLoosely(text: string, keep: RegExp): string {
-  let out = "";
-  for (const char of text) {
-    if (keep.test(char)) {
-      out += char;
-      continue;
-    }
-    const code = char.codePointAt(0) ?? 0;
-    const bytes =
-      code >= 0xd800 && code <= 0xdfff
-        ? [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
-        : [...Buffer.from(char, "utf8")];
-    out += bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
-  }
-  return out;
-}
-const strict = /^[A-Za-z0-9\-_.~]$/;
-const loose = /^[\x21-\x7e]$/;
 const percentJunk = fc.constantFrom("%", "%zz", "%FF", "%C3%28", "%C0%80", "%E2%82", "%00", "+");
 const pair = fc
   .tuple(name, value, fc.constantFrom("strict", "loose", "junk"), percentJunk)
