@@ -1,11 +1,7 @@
-import path from "node:path";
 import { decode } from "next-auth/jwt";
-import { freePort, startProcess, stopProcess, waitForHttp } from "../test/support/processes";
 import type { CookieJar } from "../test/support/refresh-servers";
-import { benchDistDir, floorAppDir, repoRoot } from "./config";
-import type { BenchServer } from "./servers";
-
-const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
+import { benchDistDir, floorAppDir } from "./config";
+import { type BenchServer, startNextServer } from "./servers";
 
 /**
  * `next start` of the bare app (`bench/floor-app`, built by `buildForBench`): the floor the app
@@ -19,36 +15,24 @@ export async function startFloorApp(options: {
   maxSeconds: number;
   cpuProfileDir?: string;
 }): Promise<BenchServer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const profile =
-    options.cpuProfileDir === undefined
-      ? []
-      : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
-  const proc = startProcess(
-    process.execPath,
-    [...profile, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: floorAppDir,
-      maxSeconds: options.maxSeconds,
-      env: {
-        // The same environment as the app's `next start` gets, minus the app's own variables.
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_DIST_DIR: benchDistDir,
-        NEXT_TELEMETRY_DISABLED: "1",
-        BENCH_FLOOR_ROUTE: "1",
-        FLOOR_UPSTREAM_URL: options.apiUrl,
-        FLOOR_BEARER: options.bearer,
-        FLOOR_VIEWER_SUB: options.viewer.sub,
-        FLOOR_VIEWER_ROLES: options.viewer.roles.join(","),
-      },
-    },
-  );
-  await waitForHttp(`${url}/api/bench-floor`, 60_000, proc.output);
-  const pid = proc.child.pid;
-  if (pid === undefined) throw new Error("the bare app's process has no pid");
-  return { url, pid, output: proc.output, stop: () => stopProcess(proc.child) };
+  return startNextServer({
+    cwd: floorAppDir,
+    readyPath: "/api/bench-floor",
+    maxSeconds: options.maxSeconds,
+    cpuProfileDir: options.cpuProfileDir,
+    env: () => ({
+      // The same environment as the app's `next start` gets, minus the app's own variables.
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: benchDistDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+      BENCH_FLOOR_ROUTE: "1",
+      FLOOR_UPSTREAM_URL: options.apiUrl,
+      FLOOR_BEARER: options.bearer,
+      FLOOR_VIEWER_SUB: options.viewer.sub,
+      FLOOR_VIEWER_ROLES: options.viewer.roles.join(","),
+    }),
+  });
 }
 
 /** Who the session is (its `sub` and roles), so the bare page renders what the app shows them. */

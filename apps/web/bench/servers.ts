@@ -64,6 +64,35 @@ export async function startBenchWeb(options: {
   /** Extra environment, e.g. `UPSTREAM_IN_PROXY: "0"`. */
   env?: Record<string, string>;
 }): Promise<BenchServer> {
+  return startNextServer({
+    cwd: webDir,
+    readyPath: "/login",
+    maxSeconds: options.maxSeconds,
+    cpuProfileDir: options.cpuProfileDir,
+    env: (url) => ({
+      ...webServerEnv({
+        url,
+        secret: options.secret,
+        apiUrl: options.apiUrl,
+        distDir: benchDistDir,
+      }),
+      REDIS_URL: "",
+      // Scenario c's route answers 404 in any app started without it.
+      BENCH_FLOOR_ROUTE: "1",
+      ...options.env,
+    }),
+  });
+}
+
+/** `next start` of a bench build on a free loopback port, optionally under `--cpu-prof`. */
+export async function startNextServer(options: {
+  cwd: string;
+  /** Answers once the server is up. */
+  readyPath: string;
+  maxSeconds: number;
+  cpuProfileDir: string | undefined;
+  env: (url: string) => NodeJS.ProcessEnv;
+}): Promise<BenchServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // Node refuses --cpu-prof in NODE_OPTIONS: it goes on the command line (fast-proxy.md §3).
@@ -74,24 +103,9 @@ export async function startBenchWeb(options: {
   const proc = startProcess(
     process.execPath,
     [...profile, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: webDir,
-      maxSeconds: options.maxSeconds,
-      env: {
-        ...webServerEnv({
-          url,
-          secret: options.secret,
-          apiUrl: options.apiUrl,
-          distDir: benchDistDir,
-        }),
-        REDIS_URL: "",
-        // Scenario c's route answers 404 in any app started without it.
-        BENCH_FLOOR_ROUTE: "1",
-        ...options.env,
-      },
-    },
+    { cwd: options.cwd, maxSeconds: options.maxSeconds, env: options.env(url) },
   );
-  await waitForHttp(`${url}/login`, 60_000, proc.output);
+  await waitForHttp(`${url}${options.readyPath}`, 60_000, proc.output);
   return {
     url,
     pid: requirePid(proc.child.pid),
