@@ -65,6 +65,31 @@ async function commandsServed(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** next-auth's session poll on the first instance. */
+const poll = (jar: CookieJar) =>
+  fetch(`${web.url}/api/auth/session`, { headers: { cookie: jar.header() } });
+
+/** Refreshes the session of `jar` on the instance at `url` (its access token made due in a copy). */
+async function refreshOn(url: string, jar: CookieJar) {
+  const claims = await decode({ token: jar.session(), secret });
+  if (claims === null || typeof claims.exp !== "number") throw new Error("undecodable session");
+  const due = new CookieJar();
+  due.cookies.set(
+    "next-auth.session-token",
+    await encode({
+      token: { ...claims, accessTokenExpiresAt: Date.now() - 5_000 },
+      secret,
+      maxAge: claims.exp - Math.floor(Date.now() / 1000),
+    }),
+  );
+  const refreshed = await fetch(`${url}/api/upstream/jsonapi/node/article?page[limit]=1`, {
+    headers: { cookie: due.header(), "x-csrf": "1" },
+  });
+  expect(refreshed.status).toBe(200);
+  due.apply(refreshed);
+  return tokensOf(due, secret);
+}
+
 describe("Redis round trips of session checks", () => {
   it("a page view and proxied reads cost no Redis round trip in the steady state", async () => {
     const view = () => fetch(`${web.url}/articles`, { headers: { cookie: alice.header() } });
@@ -91,8 +116,6 @@ describe("Redis round trips of session checks", () => {
 
   it("session polls cost no Redis round trip in the steady state, and still adopt a refresh made on the other instance", async () => {
     const bob = await signInOverHttp(web.url, demoUsers.bob.username, demoUsers.bob.password);
-    const poll = (jar: CookieJar) =>
-      fetch(`${web.url}/api/auth/session`, { headers: { cookie: jar.header() } });
     const first = await poll(bob);
     expect(first.status).toBe(200);
     await first.text();
@@ -106,23 +129,7 @@ describe("Redis round trips of session checks", () => {
     expect((await commandsServed()) - before).toBe(0);
 
     // The other instance refreshes bob's session (its access token made due in a copy).
-    const claims = await decode({ token: bob.session(), secret });
-    if (claims === null || typeof claims.exp !== "number") throw new Error("undecodable session");
-    const due = new CookieJar();
-    due.cookies.set(
-      "next-auth.session-token",
-      await encode({
-        token: { ...claims, accessTokenExpiresAt: Date.now() - 5_000 },
-        secret,
-        maxAge: claims.exp - Math.floor(Date.now() / 1000),
-      }),
-    );
-    const refreshed = await fetch(`${other.url}/api/upstream/jsonapi/node/article?page[limit]=1`, {
-      headers: { cookie: due.header(), "x-csrf": "1" },
-    });
-    expect(refreshed.status).toBe(200);
-    due.apply(refreshed);
-    const newest = await tokensOf(due, secret);
+    const newest = await refreshOn(other.url, bob);
     expect(newest.refreshToken).not.toBe((await tokensOf(bob, secret)).refreshToken);
 
     // This instance's poll with the older cookie adopts the newest tokens.
@@ -131,6 +138,23 @@ describe("Redis round trips of session checks", () => {
     expect(adopted.status).toBe(200);
     bob.apply(adopted);
     expect((await tokensOf(bob, secret)).refreshToken).toBe(newest.refreshToken);
+  });
+
+  it("with its subscription dropped, a poll still adopts a refresh announced while it was away", async () => {
+    const admin = await signInOverHttp(web.url, demoUsers.admin.username, demoUsers.admin.password);
+    const first = await poll(admin);
+    expect(first.status).toBe(200);
+    await first.text();
+    await sleep(300); // this instance now knows the session has no newer generation
+
+    // Both instances' subscriptions drop; the refresh is announced while they reconnect.
+    await counter.call("CLIENT", "KILL", "TYPE", "pubsub");
+    const newest = await refreshOn(other.url, admin);
+    await sleep(1_500); // subscribed again, the announcement missed
+    const adopted = await poll(admin);
+    expect(adopted.status).toBe(200);
+    admin.apply(adopted);
+    expect((await tokensOf(admin, secret)).refreshToken).toBe(newest.refreshToken);
   });
 
   it("a sign-out on one instance is refused by the other within a second", async () => {
